@@ -1,0 +1,36 @@
+import type { Config } from './config';
+import { openDatabase, type Database } from './db/client';
+import { migrateDatabase } from './db/migrate';
+import { createServer, type Logger, type RegistryServer } from './server';
+import { hasPlans, seedDatabase } from '../seeds/load';
+
+export interface App {
+  database: Database;
+  server: RegistryServer;
+  /** Stops taking requests, then closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Opens the database, applies pending migrations, seeds an empty database, and builds the server. */
+export async function startApp(config: Config, logger: Logger = console): Promise<App> {
+  const database = await openDatabase(config);
+  try {
+    await migrateDatabase(database);
+    if (config.seedOnStart && !(await hasPlans(database.db))) {
+      const report = await seedDatabase(database.db);
+      logger.info(`Seeded ${report.plansAdded} plan(s), ${report.projectsAdded} project(s), ${report.agenciesAdded} agencies.`);
+    }
+    const server = await createServer(config, database, logger);
+    return {
+      database,
+      server,
+      async stop() {
+        await server.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,40 @@
+import type { Resolvers } from '../../__generated__/graphql';
+import { toGlobalId } from '../../shared/global-id';
+import { rootConnection } from '../../shared/top-level';
+import { agencyOrdering } from './agency.repository';
+
+export const agencyResolvers: Resolvers = {
+  Query: {
+    agencies: (_, args, { loaders, repos }) =>
+      rootConnection(args, agencyOrdering, loaders.agencyById, (request) => repos.agencies.agenciesPage(request), () => repos.agencies.countAgencies()),
+    agency: (_, { code }, { loaders }) => loaders.agencyByCode.load(code.normalize('NFC')),
+  },
+  Agency: {
+    id: (agency) => toGlobalId('Agency', agency.id),
+    successors: async (agency, _, { loaders }) =>
+      (await loaders.successionsByPredecessorId.load(agency.id)).map((row) => ({ row, otherId: row.successorId })),
+    predecessors: async (agency, _, { loaders }) =>
+      (await loaders.successionsBySuccessorId.load(agency.id)).map((row) => ({ row, otherId: row.predecessorId })),
+    current: async (agency, _, { loaders }) => {
+      const currentId = await loaders.currentAgencyIdByAgencyId.load(agency.id);
+      return (await loaders.agencyById.load(currentId))!;
+    },
+    assignments: (agency, args, { loaders }) => loaders.assignmentsByAgency(agency.id, args),
+    projects: (agency, args, { loaders }) => loaders.projectsByOwner(agency.id, args),
+    sources: (agency, _, { loaders }) => loaders.sourcesByAgencyId.load(agency.id),
+  },
+  AgencySuccession: {
+    agency: async ({ otherId }, _, { loaders }) => (await loaders.agencyById.load(otherId))!,
+    kind: ({ row }) => row.kind,
+    effectiveOn: ({ row }) => row.effectiveOn,
+    dateInferred: ({ row }) => row.dateInferred,
+    reason: ({ row }) => row.reason,
+    note: ({ row }) => row.note,
+    document: ({ row }, _, { loaders }) => (row.documentId === null ? null : loaders.legalDocumentById.load(row.documentId)),
+    sources: ({ row }, _, { loaders }) => loaders.sourcesBySuccessionId.load(row.id),
+  },
+  AgencyAssignment: {
+    task: async (assignment, _, { loaders }) => (await loaders.taskById.load(assignment.taskId))!,
+    section: (assignment, _, { loaders }) => (assignment.sectionId === null ? null : loaders.sectionById.load(assignment.sectionId)),
+  },
+};

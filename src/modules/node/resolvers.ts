@@ -1,0 +1,36 @@
+import type { Resolvers } from '../../__generated__/graphql';
+import type { Loaders } from '../../loaders';
+import { fromGlobalId, type NodeType } from '../../shared/global-id';
+
+/** The type each object returned by `node`/`nodes` was loaded as. */
+const nodeTypes = new WeakMap<object, NodeType>();
+
+const loaderFor: Record<NodeType, (loaders: Loaders) => { load(id: number): Promise<object | null> }> = {
+  Plan: (l) => l.planById,
+  PlanSection: (l) => l.sectionById,
+  PlanTask: (l) => l.taskById,
+  Agency: (l) => l.agencyById,
+  Project: (l) => l.projectById,
+  ProjectStatusChange: (l) => l.statusChangeById,
+  LegalDocument: (l) => l.legalDocumentById,
+  FundingAllocation: (l) => l.allocationById,
+  SourceReference: (l) => l.sourceById,
+};
+
+async function loadNode(globalId: string, loaders: Loaders) {
+  const decoded = fromGlobalId(globalId);
+  if (!decoded) return null;
+  const row = await loaderFor[decoded.type](loaders).load(decoded.id);
+  if (row) nodeTypes.set(row, decoded.type);
+  return row;
+}
+
+export const nodeResolvers: Resolvers = {
+  Query: {
+    node: (_, { id }, { loaders }) => loadNode(id, loaders) as never,
+    nodes: (_, { ids }, { loaders }) => Promise.all(ids.map((id) => loadNode(id, loaders))) as never,
+  },
+  Node: {
+    __resolveType: (node) => nodeTypes.get(node as object) ?? null,
+  },
+};

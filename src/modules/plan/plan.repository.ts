@@ -1,0 +1,204 @@
+import { and, asc, count, desc, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import {
+  planLegalBases,
+  plans,
+  planSections,
+  planTargets,
+  planTasks,
+  sectionAssignments,
+  taskAssignments,
+  type PlanRow,
+  type PlanTaskRow,
+  type TaskAssignmentRow,
+} from '../../db/schema';
+import type { WithParent } from '../../shared/paged-loader';
+import { cursorCondition, orderByTerms, type Ordering, type PageRequest } from '../../shared/pagination';
+
+export const planOrdering: Ordering<PlanRow> = {
+  tag: 'Plan:issuedOn',
+  keys: [
+    { expr: sql`${plans.issuedOn}`, direction: 'DESC', type: 'date', value: (row) => row.issuedOn },
+    { expr: sql`${plans.id}`, direction: 'DESC', type: 'int', value: (row) => row.id },
+  ],
+};
+
+export const planTaskOrdering: Ordering<PlanTaskRow> = {
+  tag: 'PlanTask:document',
+  keys: [
+    { expr: sql`${planTasks.sortOrder}`, direction: 'ASC', type: 'int', value: (row) => row.sortOrder },
+    { expr: sql`${planTasks.id}`, direction: 'ASC', type: 'int', value: (row) => row.id },
+  ],
+};
+
+/** All SQL of plans, their sections, tasks and assignments. */
+export class PlanRepository {
+  constructor(private readonly db: Db) {}
+
+  async plansPage(request: PageRequest): Promise<PlanRow[]> {
+    return this.db
+      .select()
+      .from(plans)
+      .where(cursorCondition(planOrdering, request))
+      .orderBy(...orderByTerms(planOrdering, request.backward))
+      .limit(request.limit + 1);
+  }
+
+  async countPlans(): Promise<number> {
+    const [row] = await this.db.select({ n: count() }).from(plans);
+    return Number(row.n);
+  }
+
+  plansByIds(ids: readonly number[]) {
+    return this.db.select().from(plans).where(inArray(plans.id, [...ids]));
+  }
+
+  plansByCodes(codes: readonly string[]) {
+    return this.db.select().from(plans).where(inArray(plans.code, [...codes]));
+  }
+
+  legalBasesByPlanIds(planIds: readonly number[]) {
+    return this.db
+      .select()
+      .from(planLegalBases)
+      .where(inArray(planLegalBases.planId, [...planIds]))
+      .orderBy(asc(planLegalBases.planId), asc(planLegalBases.position));
+  }
+
+  targetsByPlanIds(planIds: readonly number[]) {
+    return this.db
+      .select()
+      .from(planTargets)
+      .where(inArray(planTargets.planId, [...planIds]))
+      .orderBy(asc(planTargets.planId), asc(planTargets.position));
+  }
+
+  sectionsByPlanIds(planIds: readonly number[]) {
+    return this.db
+      .select()
+      .from(planSections)
+      .where(inArray(planSections.planId, [...planIds]))
+      .orderBy(asc(planSections.planId), asc(planSections.position));
+  }
+
+  sectionsByIds(ids: readonly number[]) {
+    return this.db.select().from(planSections).where(inArray(planSections.id, [...ids]));
+  }
+
+  sectionAssignmentsBySectionIds(sectionIds: readonly number[]) {
+    return this.db
+      .select()
+      .from(sectionAssignments)
+      .where(inArray(sectionAssignments.sectionId, [...sectionIds]))
+      .orderBy(asc(sectionAssignments.sectionId), asc(sectionAssignments.position));
+  }
+
+  tasksByIds(ids: readonly number[]) {
+    return this.db.select().from(planTasks).where(inArray(planTasks.id, [...ids]));
+  }
+
+  tasksBySectionIds(sectionIds: readonly number[]) {
+    return this.db
+      .select()
+      .from(planTasks)
+      .where(inArray(planTasks.sectionId, [...sectionIds]))
+      .orderBy(asc(planTasks.sectionId), asc(planTasks.position));
+  }
+
+  /** Keys are `${planId}|${code}`. */
+  tasksByPlanAndCodes(pairs: readonly { planId: number; code: string }[]) {
+    const planIds = [...new Set(pairs.map((p) => p.planId))];
+    const codes = [...new Set(pairs.map((p) => p.code))];
+    return this.db
+      .select()
+      .from(planTasks)
+      .where(and(inArray(planTasks.planId, planIds), inArray(planTasks.code, codes)));
+  }
+
+  taskAssignmentsByTaskIds(taskIds: readonly number[]): Promise<TaskAssignmentRow[]> {
+    return this.db
+      .select()
+      .from(taskAssignments)
+      .where(inArray(taskAssignments.taskId, [...taskIds]))
+      .orderBy(asc(taskAssignments.taskId), asc(taskAssignments.position));
+  }
+
+  async taskPagesByPlanIds(planIds: number[], request: PageRequest): Promise<WithParent<PlanTaskRow>[]> {
+    const rn = sql<number>`row_number() over (partition by ${planTasks.planId} order by ${sql.join(orderByTerms(planTaskOrdering, request.backward), sql`, `)})`.as('rn');
+    const inner = this.db
+      .select({ ...getTableColumns(planTasks), parentId: sql<number>`${planTasks.planId}`.as('parent_id'), rn })
+      .from(planTasks)
+      .where(and(inArray(planTasks.planId, planIds), cursorCondition(planTaskOrdering, request)))
+      .as('page');
+    const rows = await this.db.select().from(inner).where(lte(inner.rn, request.limit + 1)).orderBy(asc(inner.parentId), asc(inner.rn));
+    return rows.map(({ rn: _rn, ...row }) => row);
+  }
+
+  async countTasksByPlanIds(planIds: number[]): Promise<Map<number, number>> {
+    const rows = await this.db
+      .select({ planId: planTasks.planId, n: count() })
+      .from(planTasks)
+      .where(inArray(planTasks.planId, planIds))
+      .groupBy(planTasks.planId);
+    return new Map(rows.map((row) => [row.planId, Number(row.n)]));
+  }
+
+  /** Tasks an agency is assigned, in plan and document order. */
+  async assignmentPagesByAgencyIds(agencyIds: number[], request: PageRequest): Promise<WithParent<AgencyAssignmentRow>[]> {
+    const order = orderByTerms(agencyAssignmentOrdering, request.backward);
+    const rn = sql<number>`row_number() over (partition by ${taskAssignments.agencyId} order by ${sql.join(order, sql`, `)})`.as('rn');
+    const inner = this.db
+      .select({
+        parentId: sql<number>`${taskAssignments.agencyId}`.as('parent_id'),
+        taskId: taskAssignments.taskId,
+        role: taskAssignments.role,
+        sectionId: taskAssignments.sectionId,
+        planId: sql<number>`${planTasks.planId}`.as('plan_id'),
+        sortOrder: sql<number>`${planTasks.sortOrder}`.as('sort_order'),
+        roleRank: sql<number>`${roleRank}`.as('role_rank'),
+        rn,
+      })
+      .from(taskAssignments)
+      .innerJoin(planTasks, eq(planTasks.id, taskAssignments.taskId))
+      .where(and(inArray(taskAssignments.agencyId, agencyIds), cursorCondition(agencyAssignmentOrdering, request)))
+      .as('page');
+    const rows = await this.db.select().from(inner).where(lte(inner.rn, request.limit + 1)).orderBy(asc(inner.parentId), asc(inner.rn));
+    return rows.map(({ rn: _rn, ...row }) => row);
+  }
+
+  async countAssignmentsByAgencyIds(agencyIds: number[]): Promise<Map<number, number>> {
+    const rows = await this.db
+      .select({ agencyId: taskAssignments.agencyId, n: count() })
+      .from(taskAssignments)
+      .where(inArray(taskAssignments.agencyId, agencyIds))
+      .groupBy(taskAssignments.agencyId);
+    return new Map(rows.map((row) => [row.agencyId, Number(row.n)]));
+  }
+
+  async latestPlanId(): Promise<number | null> {
+    const [row] = await this.db.select({ id: plans.id }).from(plans).orderBy(desc(plans.issuedOn)).limit(1);
+    return row?.id ?? null;
+  }
+}
+
+const roleRank = sql`case ${taskAssignments.role} when 'LEAD' then 1 when 'COORDINATING' then 2 else 3 end`;
+
+export interface AgencyAssignmentRow {
+  parentId: number;
+  taskId: number;
+  role: TaskAssignmentRow['role'];
+  sectionId: number | null;
+  planId: number;
+  sortOrder: number;
+  roleRank: number;
+}
+
+export const agencyAssignmentOrdering: Ordering<AgencyAssignmentRow> = {
+  tag: 'AgencyAssignment:document',
+  keys: [
+    { expr: sql`${planTasks.planId}`, direction: 'ASC', type: 'int', value: (row) => row.planId },
+    { expr: sql`${planTasks.sortOrder}`, direction: 'ASC', type: 'int', value: (row) => row.sortOrder },
+    { expr: sql`${taskAssignments.taskId}`, direction: 'ASC', type: 'int', value: (row) => row.taskId },
+    { expr: roleRank, direction: 'ASC', type: 'int', value: (row) => row.roleRank },
+  ],
+};

@@ -1,0 +1,87 @@
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { formatDecimal, isDecimalString } from './decimal';
+
+const inputError = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+function isValidDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+function parseDate(value: unknown): string {
+  if (typeof value !== 'string' || !isValidDate(value)) throw inputError(`Date must be a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+export const DateScalar = new GraphQLScalarType({
+  name: 'Date',
+  serialize(value) {
+    if (value instanceof Date) return value.toISOString().slice(0, 10);
+    if (typeof value === 'string') return value.slice(0, 10);
+    throw new TypeError(`Date cannot represent ${String(value)}`);
+  },
+  parseValue: parseDate,
+  parseLiteral(ast: ValueNode) {
+    if (ast.kind !== Kind.STRING) throw inputError('Date must be a string YYYY-MM-DD');
+    return parseDate(ast.value);
+  },
+});
+
+function parseDateTime(value: unknown): string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw inputError(`DateTime must be ISO 8601 with a time zone, got ${JSON.stringify(value)}`);
+  }
+  return new Date(value).toISOString();
+}
+
+export const DateTimeScalar = new GraphQLScalarType({
+  name: 'DateTime',
+  serialize(value) {
+    if (value instanceof Date) return value.toISOString();
+    if (typeof value === 'string') {
+      // PostgreSQL prints `2025-07-01 08:30:00.123+00`; the API speaks ISO 8601.
+      const date = new Date(value.includes('T') ? value : value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'));
+      if (!Number.isNaN(date.getTime())) return date.toISOString();
+    }
+    throw new TypeError(`DateTime cannot represent ${String(value)}`);
+  },
+  parseValue: parseDateTime,
+  parseLiteral(ast: ValueNode) {
+    if (ast.kind !== Kind.STRING) throw inputError('DateTime must be a string');
+    return parseDateTime(ast.value);
+  },
+});
+
+function parseDecimal(value: unknown): string {
+  if (!isDecimalString(value)) throw inputError(`Decimal must be a string of digits such as "1250000.50", got ${JSON.stringify(value)}`);
+  return value;
+}
+
+export const DecimalScalar = new GraphQLScalarType({
+  name: 'Decimal',
+  serialize(value) {
+    if (typeof value === 'string' || typeof value === 'number') return formatDecimal(value);
+    throw new TypeError(`Decimal cannot represent ${String(value)}`);
+  },
+  parseValue: parseDecimal,
+  parseLiteral(ast: ValueNode) {
+    if (ast.kind !== Kind.STRING) throw inputError('Decimal must be given as a string, e.g. "1250000.50"');
+    return parseDecimal(ast.value);
+  },
+});
+
+export const JSONObjectScalar = new GraphQLScalarType({
+  name: 'JSONObject',
+  serialize(value) {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
+    throw new TypeError('JSONObject must be an object');
+  },
+  parseValue(value) {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
+    throw inputError('JSONObject must be an object');
+  },
+  parseLiteral() {
+    throw inputError('JSONObject must be passed as a variable');
+  },
+});
