@@ -6,7 +6,7 @@ import { agencyAssignmentOrdering, PlanRepository, planTaskOrdering } from './mo
 import { ProjectRepository, projectOrdering } from './modules/project/project.repository';
 import { SourceRepository, type CitationOwner, type CitationRow } from './modules/source/source.repository';
 import type { ProjectRow } from './db/schema';
-import { groupLoader, prime, rowLoader } from './shared/loader-utils';
+import { batchOptions, groupLoader, prime, rowLoader } from './shared/loader-utils';
 import { childConnections } from './shared/paged-loader';
 
 export interface Repositories {
@@ -62,7 +62,7 @@ export function createLoaders(repos: Repositories) {
       const map = new Map(rows.map((row) => [`${row.planId}|${row.code}`, row]));
       return pairs.map((pair) => map.get(`${pair.planId}|${pair.code}`) ?? null);
     },
-    { cacheKeyFn: (pair) => `${pair.planId}|${pair.code}` },
+    { ...batchOptions, cacheKeyFn: (pair) => `${pair.planId}|${pair.code}` },
   );
 
   const citationLoader = (owner: CitationOwner) =>
@@ -114,7 +114,7 @@ export function createLoaders(repos: Repositories) {
     currentAgencyIdByAgencyId: new DataLoader<number, number>(async (ids) => {
       const map = await repos.agencies.currentAgencyIds(ids);
       return ids.map((id) => map.get(id) ?? id);
-    }),
+    }, batchOptions),
 
     projectsByTask: projectPagesByTask,
     projectsByPlan: childConnections<ProjectRow>({
@@ -134,7 +134,7 @@ export function createLoaders(repos: Repositories) {
     fundingSources: new DataLoader<'all', Awaited<ReturnType<FundingRepository['fundingSources']>>>(async (keys) => {
       const rows = await repos.funding.fundingSources();
       return keys.map(() => rows);
-    }),
+    }, batchOptions),
 
     fundingMixByProjectId: mixLoader((ids) => repos.funding.fundingMixesByProjectIds(ids)),
     fundingMixByTaskId: mixLoader((ids) => repos.funding.fundingMixesByTaskIds(ids)),

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { batchOptions } from './loader-utils';
 import { connection, pageRequest, toPage, type Connection, type Ordering, type PageArgs, type PageRequest } from './pagination';
 
 /** A row of a batched page query: the row, the parent it belongs to. */
@@ -36,12 +37,12 @@ export function childConnections<Row>(source: ChildPageSource<Row>) {
       );
       return keys.map(({ parentId, key }) => results.get(`${parentId}|${key}`) ?? []);
     },
-    { cacheKeyFn: ({ parentId, key }) => `${parentId}|${key}` },
+    { ...batchOptions, cacheKeyFn: ({ parentId, key }) => `${parentId}|${key}` },
   );
   const counts = new DataLoader<number, number>(async (parentIds) => {
     const map = await source.countByParent([...parentIds]);
     return parentIds.map((id) => map.get(id) ?? 0);
-  });
+  }, batchOptions);
   return (parentId: number, args: PageArgs): Connection<Row> => {
     const request = pageRequest(args, source.ordering);
     const key = JSON.stringify(request);
