@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -36,7 +36,7 @@ export async function createServer(config: Pick<Config, 'nodeEnv'>, database: Da
   await apollo.start();
 
   const httpServer = http.createServer((req, res) => {
-    handle(req, res, apollo, database, logger).catch((error) => {
+    handle(req, res, apollo, database).catch((error) => {
       logger.error('Unhandled request error', error);
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
       else res.end();
@@ -87,7 +87,7 @@ function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Log
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, apollo: ApolloServer<Context>, database: Database, logger: Logger) {
+async function handle(req: IncomingMessage, res: ServerResponse, apollo: ApolloServer<Context>, database: Database) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const requestId = headerValue(req, 'x-request-id')?.slice(0, 128) || randomUUID();
   res.setHeader('X-Request-Id', requestId);
@@ -142,7 +142,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, apollo: ApolloS
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
-  void logger;
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
@@ -180,4 +179,3 @@ function sendJson(res: ServerResponse, status: number, payload: unknown, headers
   res.end(JSON.stringify(payload));
 }
 
-export type { BaseContext };

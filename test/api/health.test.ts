@@ -37,6 +37,15 @@ describe('GET /health with the database down', () => {
       const response = await fetch(`${t.url}/health`);
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({ status: 'degraded', database: 'down' });
+
+      // A query now fails with a coded, masked error: no SQL, no driver message, no stack.
+      const failed = await t.query('{ plans { totalCount } agencies { totalCount } }');
+      expect(failed.body.errors?.length).toBeGreaterThan(0);
+      for (const error of failed.body.errors ?? []) {
+        expect(error.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+        expect(error.message).toBe('Internal server error');
+      }
+      expect(JSON.stringify(failed.body)).not.toMatch(/select |from "|stacktrace|PGlite|closed/i);
     } finally {
       await t.app.server.close();
       await t.stop().catch(() => {});

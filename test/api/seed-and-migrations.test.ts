@@ -36,6 +36,57 @@ describe('migrations', () => {
   });
 });
 
+describe('the schema', () => {
+  it('indexes every foreign key (a btree index whose leading columns are the key)', async () => {
+    const target = await createTestDatabase();
+    const database = await openDatabase({ databaseUrl: target.databaseUrl, pgliteDataDir: 'memory://' });
+    try {
+      await migrateDatabase(database);
+      const unindexed = await queryRows<{ constraint_name: string }>(
+        database.db,
+        sql`select c.conname as constraint_name
+            from pg_constraint c
+            where c.contype = 'f' and c.connamespace = 'public'::regnamespace
+              and not exists (
+                select 1 from pg_index i
+                where i.indrelid = c.conrelid
+                  and (i.indkey::int2[])[0:cardinality(c.conkey) - 1] = c.conkey
+              )`,
+      );
+      expect(unindexed.map((row) => row.constraint_name)).toEqual([]);
+      const [{ n }] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from pg_constraint where contype = 'f' and connamespace = 'public'::regnamespace`);
+      expect(Number(n)).toBeGreaterThan(25);
+    } finally {
+      await database.close();
+      await target.drop();
+    }
+  });
+
+  it('refuses an allocation whose VND equivalent contradicts its amount, and a negative amount', async () => {
+    const t = await startTestApp();
+    try {
+      const db = t.app.database.db;
+      const [project] = await queryRows<{ id: number }>(db, sql`select id from projects order by id limit 1`);
+      const [source] = await queryRows<{ id: number }>(db, sql`select id from funding_sources order by id limit 1`);
+      // The database's own message (Drizzle wraps it as the cause).
+      const insert = (amount: string, currency: string, amountVnd: string | null, rate: string | null) =>
+        db
+          .execute(sql`insert into funding_allocations (project_id, source_id, amount, currency, amount_vnd, rate_to_vnd, rate_date, status, position)
+                       values (${project.id}, ${source.id}, ${amount}, ${currency}, ${amountVnd}, ${rate}, ${rate ? '2025-01-01' : null}, 'PLANNED', 99)`)
+          .then(
+            () => Promise.reject(new Error('inserted')),
+            (error: any) => Promise.reject(new Error(String(error?.cause?.message ?? error?.message))),
+          );
+      await expect(insert('100', 'VND', '200', null)).rejects.toThrow(/funding_allocations_vnd_check/);
+      await expect(insert('-1', 'VND', '-1', null)).rejects.toThrow(/funding_allocations_amount_check/);
+      await expect(insert('100', 'usd', null, null)).rejects.toThrow(/funding_allocations_currency_check/);
+      await expect(insert('100', 'USD', '2500000', null)).rejects.toThrow(/violates check constraint/);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
 describe('seeding', () => {
   it('is idempotent: a second run adds nothing and changes no row', async () => {
     const target = await createTestDatabase();
