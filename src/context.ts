@@ -1,5 +1,6 @@
 import type { Database } from './db/client';
 import type { StatementTally } from './db/statement-counter';
+import { BatchScheduler } from './shared/batch-scheduler';
 import { createLoaders, createRepositories, type Loaders, type Repositories } from './loaders';
 
 /** Everything a resolver may use while answering one request. */
@@ -10,9 +11,12 @@ export interface Context {
   requestId: string;
   /** SQL statements sent for this request so far. */
   tally: StatementTally;
+  /** Sends the loaders' batches level by level; direct repository reads go through `scheduler.track`. */
+  scheduler: BatchScheduler;
 }
 
 export function createContext(database: Database, requestId: string, tally: StatementTally): Context {
   const repos = createRepositories(database.db);
-  return { database, repos, loaders: createLoaders(repos), requestId, tally };
+  const scheduler = new BatchScheduler();
+  return { database, repos, loaders: createLoaders(repos, scheduler), requestId, tally, scheduler };
 }

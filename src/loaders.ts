@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import type { Db } from './db/client';
 import { AgencyRepository } from './modules/agency/agency.repository';
 import { FundingRepository, type FundingMixRow } from './modules/funding/funding.repository';
@@ -6,7 +5,8 @@ import { agencyAssignmentOrdering, PlanRepository, planTaskOrdering } from './mo
 import { ProjectRepository, projectOrdering } from './modules/project/project.repository';
 import { SourceRepository, type CitationOwner, type CitationRow } from './modules/source/source.repository';
 import type { ProjectRow } from './db/schema';
-import { batchOptions, groupLoader, prime, rowLoader } from './shared/loader-utils';
+import type { BatchScheduler } from './shared/batch-scheduler';
+import { groupLoader, prime, rowLoader, scheduledLoader } from './shared/loader-utils';
 import { childConnections } from './shared/paged-loader';
 
 export interface Repositories {
@@ -28,50 +28,51 @@ export function createRepositories(db: Db): Repositories {
 }
 
 /** One set per request: every relation the schema exposes is read in batches, never once per parent row. */
-export function createLoaders(repos: Repositories) {
-  const planById = rowLoader(repos.plans.plansByIds.bind(repos.plans), (row) => row.id);
-  const sectionById = rowLoader(repos.plans.sectionsByIds.bind(repos.plans), (row) => row.id);
-  const taskById = rowLoader(repos.plans.tasksByIds.bind(repos.plans), (row) => row.id);
-  const agencyById = rowLoader(repos.agencies.agenciesByIds.bind(repos.agencies), (row) => row.id);
-  const projectById = rowLoader(repos.projects.projectsByIds.bind(repos.projects), (row) => row.id);
+export function createLoaders(repos: Repositories, scheduler: BatchScheduler) {
+  const planById = rowLoader(scheduler, repos.plans.plansByIds.bind(repos.plans), (row) => row.id);
+  const sectionById = rowLoader(scheduler, repos.plans.sectionsByIds.bind(repos.plans), (row) => row.id);
+  const taskById = rowLoader(scheduler, repos.plans.tasksByIds.bind(repos.plans), (row) => row.id);
+  const agencyById = rowLoader(scheduler, repos.agencies.agenciesByIds.bind(repos.agencies), (row) => row.id);
+  const projectById = rowLoader(scheduler, repos.projects.projectsByIds.bind(repos.projects), (row) => row.id);
 
-  const planByCode = rowLoader(
+  const planByCode = rowLoader(scheduler, 
     async (codes: readonly string[]) => prime(planById, await repos.plans.plansByCodes(codes)),
     (row) => row.code,
   );
-  const agencyByCode = rowLoader(
+  const agencyByCode = rowLoader(scheduler, 
     async (codes: readonly string[]) => prime(agencyById, await repos.agencies.agenciesByCodes(codes)),
     (row) => row.code,
   );
-  const projectByCode = rowLoader(
+  const projectByCode = rowLoader(scheduler, 
     async (codes: readonly string[]) => prime(projectById, await repos.projects.projectsByCodes(codes)),
     (row) => row.code,
   );
 
-  const sectionsByPlanId = groupLoader(
+  const sectionsByPlanId = groupLoader(scheduler, 
     async (ids: readonly number[]) => prime(sectionById, await repos.plans.sectionsByPlanIds(ids)),
     (row) => row.planId,
   );
-  const tasksBySectionId = groupLoader(
-    async (ids: readonly number[]) => prime(taskById, await repos.plans.tasksBySectionIds(ids)),
-    (row) => row.sectionId,
+  const tasksByPlanId = groupLoader(scheduler, 
+    async (ids: readonly number[]) => prime(taskById, await repos.plans.tasksByPlanIds(ids)),
+    (row) => row.planId,
   );
-  const taskByPlanAndCode = new DataLoader<{ planId: number; code: string }, Awaited<ReturnType<typeof taskById.load>>, string>(
+  const taskByPlanAndCode = scheduledLoader<{ planId: number; code: string }, Awaited<ReturnType<typeof taskById.load>>, string>(
+    scheduler,
     async (pairs) => {
       const rows = prime(taskById, await repos.plans.tasksByPlanAndCodes(pairs));
       const map = new Map(rows.map((row) => [`${row.planId}|${row.code}`, row]));
       return pairs.map((pair) => map.get(`${pair.planId}|${pair.code}`) ?? null);
     },
-    { ...batchOptions, cacheKeyFn: (pair) => `${pair.planId}|${pair.code}` },
+    { cacheKeyFn: (pair) => `${pair.planId}|${pair.code}` },
   );
 
   const citationLoader = (owner: CitationOwner) =>
-    groupLoader<number, CitationRow>((ids) => repos.sources.citations(owner, ids), (row) => row.ownerId);
+    groupLoader<number, CitationRow>(scheduler, (ids) => repos.sources.citations(owner, ids), (row) => row.ownerId);
 
   const mixLoader = (fetch: (ids: readonly number[]) => Promise<FundingMixRow[]>) =>
-    groupLoader<number, FundingMixRow>(fetch, (row) => row.parentId);
+    groupLoader<number, FundingMixRow>(scheduler, fetch, (row) => row.parentId);
 
-  const projectPagesByTask = childConnections<ProjectRow>({
+  const projectPagesByTask = childConnections<ProjectRow>(scheduler, {
     ordering: projectOrdering,
     fetchPages: (ids, request) => repos.projects.projectPagesByTaskIds(ids, request),
     countByParent: (ids) => repos.projects.countByTaskIds(ids),
@@ -86,55 +87,55 @@ export function createLoaders(repos: Repositories) {
     agencyByCode,
     projectById,
     projectByCode,
-    legalDocumentById: rowLoader(repos.sources.documentsByIds.bind(repos.sources), (row) => row.id),
-    sourceById: rowLoader(repos.sources.sourcesByIds.bind(repos.sources), (row) => row.id),
-    allocationById: rowLoader(repos.funding.allocationsByIds.bind(repos.funding), (row) => row.id),
-    statusChangeById: rowLoader(repos.projects.statusChangesByIds.bind(repos.projects), (row) => row.id),
+    legalDocumentById: rowLoader(scheduler, repos.sources.documentsByIds.bind(repos.sources), (row) => row.id),
+    sourceById: rowLoader(scheduler, repos.sources.sourcesByIds.bind(repos.sources), (row) => row.id),
+    allocationById: rowLoader(scheduler, repos.funding.allocationsByIds.bind(repos.funding), (row) => row.id),
+    statusChangeById: rowLoader(scheduler, repos.projects.statusChangesByIds.bind(repos.projects), (row) => row.id),
 
-    legalBasisByPlanId: groupLoader(repos.plans.legalBasesByPlanIds.bind(repos.plans), (row) => row.planId),
-    targetsByPlanId: groupLoader(repos.plans.targetsByPlanIds.bind(repos.plans), (row) => row.planId),
+    legalBasisByPlanId: groupLoader(scheduler, repos.plans.legalBasesByPlanIds.bind(repos.plans), (row) => row.planId),
+    targetsByPlanId: groupLoader(scheduler, repos.plans.targetsByPlanIds.bind(repos.plans), (row) => row.planId),
     sectionsByPlanId,
-    tasksBySectionId,
+    tasksByPlanId,
     taskByPlanAndCode,
-    sectionAssignmentsBySectionId: groupLoader(repos.plans.sectionAssignmentsBySectionIds.bind(repos.plans), (row) => row.sectionId),
-    taskAssignmentsByTaskId: groupLoader(repos.plans.taskAssignmentsByTaskIds.bind(repos.plans), (row) => row.taskId),
-    tasksByPlan: childConnections({
+    sectionAssignmentsByPlanId: groupLoader(scheduler, repos.plans.sectionAssignmentsByPlanIds.bind(repos.plans), (row) => row.planId),
+    taskAssignmentsByTaskId: groupLoader(scheduler, repos.plans.taskAssignmentsByTaskIds.bind(repos.plans), (row) => row.taskId),
+    tasksByPlan: childConnections(scheduler, {
       ordering: planTaskOrdering,
       fetchPages: async (ids, request) => prime(taskById, await repos.plans.taskPagesByPlanIds(ids, request)),
       countByParent: (ids) => repos.plans.countTasksByPlanIds(ids),
     }),
-    assignmentsByAgency: childConnections({
+    assignmentsByAgency: childConnections(scheduler, {
       ordering: agencyAssignmentOrdering,
       fetchPages: (ids, request) => repos.plans.assignmentPagesByAgencyIds(ids, request),
       countByParent: (ids) => repos.plans.countAssignmentsByAgencyIds(ids),
     }),
 
-    successionsByPredecessorId: groupLoader(repos.agencies.successionsByPredecessorIds.bind(repos.agencies), (row) => row.predecessorId),
-    successionsBySuccessorId: groupLoader(repos.agencies.successionsBySuccessorIds.bind(repos.agencies), (row) => row.successorId),
-    currentAgencyIdByAgencyId: new DataLoader<number, number>(async (ids) => {
+    successionsByPredecessorId: groupLoader(scheduler, repos.agencies.successionsByPredecessorIds.bind(repos.agencies), (row) => row.predecessorId),
+    successionsBySuccessorId: groupLoader(scheduler, repos.agencies.successionsBySuccessorIds.bind(repos.agencies), (row) => row.successorId),
+    currentAgencyIdByAgencyId: scheduledLoader<number, number>(scheduler, async (ids) => {
       const map = await repos.agencies.currentAgencyIds(ids);
       return ids.map((id) => map.get(id) ?? id);
-    }, batchOptions),
+    }),
 
     projectsByTask: projectPagesByTask,
-    projectsByPlan: childConnections<ProjectRow>({
+    projectsByPlan: childConnections<ProjectRow>(scheduler, {
       ordering: projectOrdering,
       fetchPages: async (ids, request) => prime(projectById, await repos.projects.projectPagesByPlanIds(ids, request)),
       countByParent: (ids) => repos.projects.countByPlanIds(ids),
     }),
-    projectsByOwner: childConnections<ProjectRow>({
+    projectsByOwner: childConnections<ProjectRow>(scheduler, {
       ordering: projectOrdering,
       fetchPages: async (ids, request) => prime(projectById, await repos.projects.projectPagesByOwnerIds(ids, request)),
       countByParent: (ids) => repos.projects.countByOwnerIds(ids),
     }),
-    taskIdsByProjectId: groupLoader(repos.projects.taskLinksByProjectIds.bind(repos.projects), (row) => row.projectId),
-    locationsByProjectId: groupLoader(repos.projects.locationsByProjectIds.bind(repos.projects), (row) => row.projectId),
-    statusChangesByProjectId: groupLoader(repos.projects.statusChangesByProjectIds.bind(repos.projects), (row) => row.projectId),
-    allocationsByProjectId: groupLoader(repos.funding.allocationsByProjectIds.bind(repos.funding), (row) => row.projectId),
-    fundingSources: new DataLoader<'all', Awaited<ReturnType<FundingRepository['fundingSources']>>>(async (keys) => {
+    taskIdsByProjectId: groupLoader(scheduler, repos.projects.taskLinksByProjectIds.bind(repos.projects), (row) => row.projectId),
+    locationsByProjectId: groupLoader(scheduler, repos.projects.locationsByProjectIds.bind(repos.projects), (row) => row.projectId),
+    statusChangesByProjectId: groupLoader(scheduler, repos.projects.statusChangesByProjectIds.bind(repos.projects), (row) => row.projectId),
+    allocationsByProjectId: groupLoader(scheduler, repos.funding.allocationsByProjectIds.bind(repos.funding), (row) => row.projectId),
+    fundingSources: scheduledLoader<'all', Awaited<ReturnType<FundingRepository['fundingSources']>>>(scheduler, async (keys) => {
       const rows = await repos.funding.fundingSources();
       return keys.map(() => rows);
-    }, batchOptions),
+    }),
 
     fundingMixByProjectId: mixLoader((ids) => repos.funding.fundingMixesByProjectIds(ids)),
     fundingMixByTaskId: mixLoader((ids) => repos.funding.fundingMixesByTaskIds(ids)),

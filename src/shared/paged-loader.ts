@@ -1,5 +1,5 @@
-import DataLoader from 'dataloader';
-import { batchOptions } from './loader-utils';
+import type { BatchScheduler } from './batch-scheduler';
+import { scheduledLoader } from './loader-utils';
 import { connection, pageRequest, toPage, type Connection, type Ordering, type PageArgs, type PageRequest } from './pagination';
 
 /** A row of a batched page query: the row, the parent it belongs to. */
@@ -17,8 +17,9 @@ export interface ChildPageSource<Row> {
  * Connections under many parents (each task's projects, each agency's assignments) read in one statement per
  * distinct page request, whatever the number of parents: a window function pages every parent at once.
  */
-export function childConnections<Row>(source: ChildPageSource<Row>) {
-  const pages = new DataLoader<{ parentId: number; request: PageRequest; key: string }, WithParent<Row>[], string>(
+export function childConnections<Row>(scheduler: BatchScheduler, source: ChildPageSource<Row>) {
+  const pages = scheduledLoader<{ parentId: number; request: PageRequest; key: string }, WithParent<Row>[], string>(
+    scheduler,
     async (keys) => {
       const byRequest = new Map<string, { request: PageRequest; parentIds: number[] }>();
       for (const { parentId, request, key } of keys) {
@@ -37,12 +38,12 @@ export function childConnections<Row>(source: ChildPageSource<Row>) {
       );
       return keys.map(({ parentId, key }) => results.get(`${parentId}|${key}`) ?? []);
     },
-    { ...batchOptions, cacheKeyFn: ({ parentId, key }) => `${parentId}|${key}` },
+    { cacheKeyFn: ({ parentId, key }) => `${parentId}|${key}` },
   );
-  const counts = new DataLoader<number, number>(async (parentIds) => {
+  const counts = scheduledLoader<number, number>(scheduler, async (parentIds) => {
     const map = await source.countByParent([...parentIds]);
     return parentIds.map((id) => map.get(id) ?? 0);
-  }, batchOptions);
+  });
   return (parentId: number, args: PageArgs): Connection<Row> => {
     const request = pageRequest(args, source.ordering);
     const key = JSON.stringify(request);

@@ -5,8 +5,8 @@ import { agencyOrdering } from './agency.repository';
 
 export const agencyResolvers: Resolvers = {
   Query: {
-    agencies: (_, args, { loaders, repos }) =>
-      rootConnection(args, agencyOrdering, loaders.agencyById, (request) => repos.agencies.agenciesPage(request), () => repos.agencies.countAgencies()),
+    agencies: (_, args, { loaders, repos, scheduler }) =>
+      rootConnection(scheduler, args, agencyOrdering, loaders.agencyById, (request) => repos.agencies.agenciesPage(request), () => repos.agencies.countAgencies()),
     agency: (_, { code }, { loaders }) => loaders.agencyByCode.load(code.normalize('NFC')),
   },
   Agency: {

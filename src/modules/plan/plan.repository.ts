@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
   planLegalBases,
@@ -85,24 +85,27 @@ export class PlanRepository {
     return this.db.select().from(planSections).where(inArray(planSections.id, [...ids]));
   }
 
-  sectionAssignmentsBySectionIds(sectionIds: readonly number[]) {
+  /** Every task of each plan in document order: a plan's tree is read in one statement at any depth. */
+  tasksByPlanIds(planIds: readonly number[]) {
     return this.db
       .select()
+      .from(planTasks)
+      .where(inArray(planTasks.planId, [...planIds]))
+      .orderBy(asc(planTasks.planId), asc(planTasks.sortOrder));
+  }
+
+  /** Every section assignment of each plan, with the plan it belongs to. */
+  sectionAssignmentsByPlanIds(planIds: readonly number[]) {
+    return this.db
+      .select({ ...getTableColumns(sectionAssignments), planId: planSections.planId })
       .from(sectionAssignments)
-      .where(inArray(sectionAssignments.sectionId, [...sectionIds]))
+      .innerJoin(planSections, eq(planSections.id, sectionAssignments.sectionId))
+      .where(inArray(planSections.planId, [...planIds]))
       .orderBy(asc(sectionAssignments.sectionId), asc(sectionAssignments.position));
   }
 
   tasksByIds(ids: readonly number[]) {
     return this.db.select().from(planTasks).where(inArray(planTasks.id, [...ids]));
-  }
-
-  tasksBySectionIds(sectionIds: readonly number[]) {
-    return this.db
-      .select()
-      .from(planTasks)
-      .where(inArray(planTasks.sectionId, [...sectionIds]))
-      .orderBy(asc(planTasks.sectionId), asc(planTasks.position));
   }
 
   /** Keys are `${planId}|${code}`. */
@@ -175,10 +178,6 @@ export class PlanRepository {
     return new Map(rows.map((row) => [row.agencyId, Number(row.n)]));
   }
 
-  async latestPlanId(): Promise<number | null> {
-    const [row] = await this.db.select({ id: plans.id }).from(plans).orderBy(desc(plans.issuedOn)).limit(1);
-    return row?.id ?? null;
-  }
 }
 
 const roleRank = sql`case ${taskAssignments.role} when 'LEAD' then 1 when 'COORDINATING' then 2 else 3 end`;

@@ -6,8 +6,8 @@ import { planOrdering } from './plan.repository';
 
 export const planResolvers: Resolvers = {
   Query: {
-    plans: (_, args, { loaders, repos }) =>
-      rootConnection(args, planOrdering, loaders.planById, (request) => repos.plans.plansPage(request), () => repos.plans.countPlans()),
+    plans: (_, args, { loaders, repos, scheduler }) =>
+      rootConnection(scheduler, args, planOrdering, loaders.planById, (request) => repos.plans.plansPage(request), () => repos.plans.countPlans()),
     plan: (_, { code }, { loaders }) => loaders.planByCode.load(code),
   },
   Plan: {
@@ -32,11 +32,12 @@ export const planResolvers: Resolvers = {
     parent: (section, _, { loaders }) => (section.parentId === null ? null : loaders.sectionById.load(section.parentId)),
     children: async (section, _, { loaders }) =>
       (await loaders.sectionsByPlanId.load(section.planId)).filter((s) => s.parentId === section.id),
-    tasks: (section, _, { loaders }) => loaders.tasksBySectionId.load(section.id),
+    // A plan's tasks and assignments are read whole, once, so sections at every depth share one statement.
+    tasks: async (section, _, { loaders }) => (await loaders.tasksByPlanId.load(section.planId)).filter((task) => task.sectionId === section.id),
     assignments: async (section, _, { loaders }) =>
-      (await loaders.sectionAssignmentsBySectionId.load(section.id)).map(
-        (row): AssignmentModel => ({ role: row.role, agencyId: row.agencyId, basis: 'SECTION', sectionId: section.id }),
-      ),
+      (await loaders.sectionAssignmentsByPlanId.load(section.planId))
+        .filter((row) => row.sectionId === section.id)
+        .map((row): AssignmentModel => ({ role: row.role, agencyId: row.agencyId, basis: 'SECTION', sectionId: section.id })),
   },
   PlanTask: {
     id: (task) => toGlobalId('PlanTask', task.id),

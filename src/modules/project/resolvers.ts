@@ -7,8 +7,8 @@ import { OC4IDS_PROJECT_STATUS } from './status';
 export const projectResolvers: Resolvers = {
   Query: {
     project: (_, { code }, { loaders }) => loaders.projectByCode.load(code.normalize('NFC')),
-    projects: (_, args, { loaders, repos }) =>
-      rootConnection(args, projectOrdering, loaders.projectById, (request) => repos.projects.projectsPage(request), () => repos.projects.countProjects()),
+    projects: (_, args, { loaders, repos, scheduler }) =>
+      rootConnection(scheduler, args, projectOrdering, loaders.projectById, (request) => repos.projects.projectsPage(request), () => repos.projects.countProjects()),
   },
   Project: {
     id: (project) => toGlobalId('Project', project.id),
