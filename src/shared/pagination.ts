@@ -41,6 +41,12 @@ export interface Page<Row> {
   hasPreviousPage: boolean;
 }
 
+function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
 function checkSize(name: string, value: number | null | undefined): number | null {
   if (value === null || value === undefined) return null;
   if (!Number.isInteger(value) || value < 0) throw badUserInput(`"${name}" must be a whole number from 0 to ${MAX_PAGE_SIZE}.`, { argument: name });
@@ -79,11 +85,13 @@ function decodeCursor(argument: string, cursor: string, ordering: Ordering<unkno
     values.every((value, index) => {
       const key = ordering.keys[index];
       if (value === null) return key.nullable === true;
-      if (key.type === 'int') return Number.isInteger(value);
+      if (key.type === 'int') return Number.isInteger(value) && value >= -2147483648 && value <= 2147483647;
       if (key.type === 'real') return typeof value === 'number' && Number.isFinite(value);
       if (key.type === 'numeric') return typeof value === 'string' && /^-?\d{1,30}(\.\d{1,12})?$/.test(value);
-      if (key.type === 'date') return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
-      return typeof value === 'string' && value.length <= 1000;
+      if (key.type === 'date') return typeof value === 'string' && isCalendarDate(value);
+      if (key.type === 'timestamptz') return typeof value === 'string' && value.length <= 40 && !Number.isNaN(Date.parse(value));
+      // Text as PostgreSQL stores it: no NUL character, and no lone surrogate.
+      return typeof value === 'string' && value.length <= 1000 && !value.includes('\u0000') && value.isWellFormed();
     });
   if (!valid) throw badUserInput(`"${argument}" is not a valid cursor. Use a cursor this connection returned.`, { argument });
   return values as (string | number | null)[];
