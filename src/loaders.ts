@@ -2,9 +2,9 @@ import type { Db } from './db/client';
 import { AgencyRepository } from './modules/agency/agency.repository';
 import { FundingRepository, type FundingMixRow } from './modules/funding/funding.repository';
 import { agencyAssignmentOrdering, PlanRepository, planTaskOrdering } from './modules/plan/plan.repository';
-import { ProjectRepository, projectOrdering } from './modules/project/project.repository';
+import { projectLists } from './modules/project/project.loaders';
+import { ProjectRepository, type ProjectScope } from './modules/project/project.repository';
 import { SourceRepository, type CitationOwner, type CitationRow } from './modules/source/source.repository';
-import type { ProjectRow } from './db/schema';
 import type { BatchScheduler } from './shared/batch-scheduler';
 import { groupLoader, prime, rowLoader, scheduledLoader } from './shared/loader-utils';
 import { childConnections } from './shared/paged-loader';
@@ -69,14 +69,12 @@ export function createLoaders(repos: Repositories, scheduler: BatchScheduler) {
   const citationLoader = (owner: CitationOwner) =>
     groupLoader<number, CitationRow>(scheduler, (ids) => repos.sources.citations(owner, ids), (row) => row.ownerId);
 
-  const mixLoader = (fetch: (ids: readonly number[]) => Promise<FundingMixRow[]>) =>
-    groupLoader<number, FundingMixRow>(scheduler, fetch, (row) => row.parentId);
-
-  const projectPagesByTask = childConnections<ProjectRow>(scheduler, {
-    ordering: projectOrdering,
-    fetchPages: (ids, request) => repos.projects.projectPagesByTaskIds(ids, request),
-    countByParent: (ids) => repos.projects.countByTaskIds(ids),
-  });
+  const mixLoader = (fetch: (ids: readonly number[]) => Promise<Map<number, FundingMixRow[]>>) =>
+    scheduledLoader<number, FundingMixRow[]>(scheduler, async (ids) => {
+      const mixes = await fetch(ids);
+      return ids.map((id) => mixes.get(id) ?? []);
+    });
+  const projectList = (scope: ProjectScope) => projectLists(scheduler, repos, projectById, scope);
 
   return {
     planById,
@@ -117,17 +115,10 @@ export function createLoaders(repos: Repositories, scheduler: BatchScheduler) {
       return ids.map((id) => map.get(id) ?? id);
     }),
 
-    projectsByTask: projectPagesByTask,
-    projectsByPlan: childConnections<ProjectRow>(scheduler, {
-      ordering: projectOrdering,
-      fetchPages: async (ids, request) => prime(projectById, await repos.projects.projectPagesByPlanIds(ids, request)),
-      countByParent: (ids) => repos.projects.countByPlanIds(ids),
-    }),
-    projectsByOwner: childConnections<ProjectRow>(scheduler, {
-      ordering: projectOrdering,
-      fetchPages: async (ids, request) => prime(projectById, await repos.projects.projectPagesByOwnerIds(ids, request)),
-      countByParent: (ids) => repos.projects.countByOwnerIds(ids),
-    }),
+    projects: projectList('all'),
+    projectsByTask: projectList('task'),
+    projectsByPlan: projectList('plan'),
+    projectsByAgency: projectList('agency'),
     taskIdsByProjectId: groupLoader(scheduler, repos.projects.taskLinksByProjectIds.bind(repos.projects), (row) => row.projectId),
     locationsByProjectId: groupLoader(scheduler, repos.projects.locationsByProjectIds.bind(repos.projects), (row) => row.projectId),
     statusChangesByProjectId: groupLoader(scheduler, repos.projects.statusChangesByProjectIds.bind(repos.projects), (row) => row.projectId),
@@ -138,8 +129,8 @@ export function createLoaders(repos: Repositories, scheduler: BatchScheduler) {
     }),
 
     fundingMixByProjectId: mixLoader((ids) => repos.funding.fundingMixesByProjectIds(ids)),
-    fundingMixByTaskId: mixLoader((ids) => repos.funding.fundingMixesByTaskIds(ids)),
-    fundingMixByPlanId: mixLoader((ids) => repos.funding.fundingMixesByPlanIds(ids)),
+    fundingMixByTaskId: mixLoader((ids) => repos.funding.fundingMixesByScope('task', ids)),
+    fundingMixByPlanId: mixLoader((ids) => repos.funding.fundingMixesByScope('plan', ids)),
 
     sourcesByProjectId: citationLoader('project'),
     sourcesByAllocationId: citationLoader('allocation'),

@@ -19,7 +19,9 @@ import type {
   SourceReferenceRow,
   TaskAssignmentRow,
 } from './db/schema';
-import type { FundingMixRow } from './modules/funding/funding.repository';
+import type { FundingGroupBy } from './__generated__/graphql';
+import type { FundingGroupRow, FundingMixRow } from './modules/funding/funding.repository';
+import type { ProjectSummaryRow } from './modules/project/project.repository';
 import type { AgencyAssignmentRow } from './modules/plan/plan.repository';
 import type { Connection, Edge } from './shared/pagination';
 
@@ -72,5 +74,12 @@ export type AgencyConnectionModel = Connection<AgencyRow>;
 export type AgencyEdgeModel = Edge<AgencyRow>;
 export type AgencyAssignmentConnectionModel = Connection<AgencyAssignmentRow>;
 export type AgencyAssignmentEdgeModel = Edge<AgencyAssignmentRow>;
-export type ProjectConnectionModel = Connection<ProjectRow>;
+export type { ProjectConnectionModel, ProjectAggregateModel } from './modules/project/project.loaders';
 export type ProjectEdgeModel = Edge<ProjectRow>;
+/** A bucket of `ProjectAggregate.byStatus`, `bySector` or `byYear`. */
+export type ProjectBucketModel = ProjectSummaryRow;
+
+export interface FundingMixGroupModel {
+  groupBy: FundingGroupBy;
+  row: FundingGroupRow;
+}

@@ -7,6 +7,7 @@ import { agencyResolvers } from './modules/agency/resolvers';
 import { fundingResolvers } from './modules/funding/resolvers';
 import { nodeResolvers } from './modules/node/resolvers';
 import { planResolvers } from './modules/plan/resolvers';
+import { portfolioResolvers } from './modules/portfolio/resolvers';
 import { projectResolvers } from './modules/project/resolvers';
 import { sourceResolvers } from './modules/source/resolvers';
 import { DateScalar, DateTimeScalar, DecimalScalar, JSONObjectScalar } from './shared/scalars';
@@ -30,7 +31,7 @@ const scalarResolvers: Resolvers = {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [scalarResolvers, nodeResolvers, planResolvers, agencyResolvers, projectResolvers, fundingResolvers, sourceResolvers] as never,
+    resolvers: [scalarResolvers, nodeResolvers, planResolvers, agencyResolvers, projectResolvers, fundingResolvers, sourceResolvers, portfolioResolvers] as never,
     inheritResolversFromInterfaces: true,
   });
 }

@@ -398,6 +398,11 @@ export const projects = pgTable(
     totalInvestmentVnd: money('total_investment_vnd'),
     totalInvestmentNote: text('total_investment_note'),
     notes: text('notes'),
+    /**
+     * Code, names, description and location names folded to lower-case ASCII (`registry_fold`) for
+     * diacritics-insensitive search. Kept current by triggers (drizzle/0003_project_search.sql); never written by hand.
+     */
+    searchText: text('search_text').notNull().default(''),
     version: integer('version').notNull().default(1),
     archivedAt: timestamp('archived_at', { withTimezone: true, mode: 'string' }),
     ...timestamps,
@@ -408,11 +413,12 @@ export const projects = pgTable(
     index('projects_sector_idx').on(t.sector),
     index('projects_type_idx').on(t.type),
     index('projects_owner_agency_idx').on(t.ownerAgencyId),
-    index('projects_planned_completion_idx').on(t.plannedCompletion),
-    index('projects_total_investment_vnd_idx').on(t.totalInvestmentVnd),
-    index('projects_status_changed_on_idx').on(t.statusChangedOn),
+    index('projects_planned_completion_idx').on(t.plannedCompletion, t.id),
+    index('projects_total_investment_vnd_idx').on(t.totalInvestmentVnd, t.id),
+    index('projects_status_changed_on_idx').on(t.statusChangedOn, t.id),
     index('projects_updated_at_idx').on(t.updatedAt),
-    index('projects_name_idx').on(t.name),
+    index('projects_name_idx').on(t.name, t.id),
+    index('projects_search_text_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
     check('projects_version_check', sql`${t.version} >= 1`),
     check('projects_length_check', sql`${t.lengthKm} is null or ${t.lengthKm} >= 0`),
     check('projects_period_check', sql`${t.plannedStart} is null or ${t.plannedCompletion} is null or ${t.plannedCompletion} >= ${t.plannedStart}`),
@@ -510,7 +516,7 @@ export const fundingAllocations = pgTable(
   (t) => [
     index('funding_allocations_project_idx').on(t.projectId, t.position),
     index('funding_allocations_source_idx').on(t.sourceId),
-    index('funding_allocations_financier_idx').on(t.financier),
+    index('funding_allocations_financier_idx').on(sql`lower(${t.financier})`),
     index('funding_allocations_status_idx').on(t.status),
     check('funding_allocations_amount_check', sql`${t.amount} is null or ${t.amount} >= 0`),
     check('funding_allocations_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),

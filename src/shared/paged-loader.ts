@@ -1,9 +1,59 @@
 import type { BatchScheduler } from './batch-scheduler';
-import { scheduledLoader } from './loader-utils';
+import { scheduledLoader, type RequestLoader } from './loader-utils';
 import { connection, pageRequest, toPage, type Connection, type Ordering, type PageArgs, type PageRequest } from './pagination';
 
 /** A row of a batched page query: the row, the parent it belongs to. */
 export type WithParent<Row> = Row & { parentId: number };
+
+export interface ParentKey<Q> {
+  parentId: number;
+  query: Q;
+}
+
+/**
+ * Loads a value for each (parent, query) pair with one statement per distinct query, whatever the number of
+ * parents: each task's projects, each agency's assignments, each plan's project aggregate.
+ */
+export function parentLoader<Q, V>(
+  scheduler: BatchScheduler,
+  queryKey: (query: Q) => string,
+  fetch: (parentIds: number[], query: Q) => Promise<Map<number, V>>,
+  fallback: () => V,
+): RequestLoader<ParentKey<Q>, V, string> {
+  const cacheKey = ({ parentId, query }: ParentKey<Q>) => `${parentId}|${queryKey(query)}`;
+  return scheduledLoader<ParentKey<Q>, V, string>(
+    scheduler,
+    async (keys) => {
+      const byQuery = new Map<string, { query: Q; parentIds: Set<number> }>();
+      for (const { parentId, query } of keys) {
+        const k = queryKey(query);
+        const group = byQuery.get(k) ?? { query, parentIds: new Set<number>() };
+        group.parentIds.add(parentId);
+        byQuery.set(k, group);
+      }
+      const results = new Map<string, V>();
+      await Promise.all(
+        [...byQuery].map(async ([k, { query, parentIds }]) => {
+          const values = await fetch([...parentIds], query);
+          for (const id of parentIds) results.set(`${id}|${k}`, values.get(id) ?? fallback());
+        }),
+      );
+      return keys.map((key) => results.get(cacheKey(key))!);
+    },
+    { cacheKeyFn: cacheKey },
+  );
+}
+
+/** Rows of many parents, grouped by parent. */
+export function byParent<Row extends { parentId: number }>(rows: Row[]): Map<number, Row[]> {
+  const map = new Map<number, Row[]>();
+  for (const row of rows) {
+    const list = map.get(row.parentId);
+    if (list) list.push(row);
+    else map.set(row.parentId, [row]);
+  }
+  return map;
+}
 
 export interface ChildPageSource<Row> {
   ordering: Ordering<Row>;
@@ -13,44 +63,21 @@ export interface ChildPageSource<Row> {
   countByParent(parentIds: number[]): Promise<Map<number, number>>;
 }
 
-/**
- * Connections under many parents (each task's projects, each agency's assignments) read in one statement per
- * distinct page request, whatever the number of parents: a window function pages every parent at once.
- */
+/** Connections under many parents with a fixed ordering, paged by a window function in one statement. */
 export function childConnections<Row>(scheduler: BatchScheduler, source: ChildPageSource<Row>) {
-  const pages = scheduledLoader<{ parentId: number; request: PageRequest; key: string }, WithParent<Row>[], string>(
+  const pages = parentLoader<PageRequest, WithParent<Row>[]>(
     scheduler,
-    async (keys) => {
-      const byRequest = new Map<string, { request: PageRequest; parentIds: number[] }>();
-      for (const { parentId, request, key } of keys) {
-        const group = byRequest.get(key) ?? { request, parentIds: [] };
-        group.parentIds.push(parentId);
-        byRequest.set(key, group);
-      }
-      const results = new Map<string, WithParent<Row>[]>();
-      await Promise.all(
-        [...byRequest].map(async ([key, { request, parentIds }]) => {
-          const unique = [...new Set(parentIds)];
-          const rows = await source.fetchPages(unique, request);
-          for (const id of unique) results.set(`${id}|${key}`, []);
-          for (const row of rows) results.get(`${row.parentId}|${key}`)!.push(row);
-        }),
-      );
-      return keys.map(({ parentId, key }) => results.get(`${parentId}|${key}`) ?? []);
-    },
-    { cacheKeyFn: ({ parentId, key }) => `${parentId}|${key}` },
+    (request) => JSON.stringify(request),
+    async (parentIds, request) => byParent(await source.fetchPages(parentIds, request)),
+    () => [],
   );
-  const counts = scheduledLoader<number, number>(scheduler, async (parentIds) => {
-    const map = await source.countByParent([...parentIds]);
-    return parentIds.map((id) => map.get(id) ?? 0);
-  });
+  const counts = parentLoader<null, number>(scheduler, () => '', (parentIds) => source.countByParent(parentIds), () => 0);
   return (parentId: number, args: PageArgs): Connection<Row> => {
     const request = pageRequest(args, source.ordering);
-    const key = JSON.stringify(request);
     return connection(
       source.ordering,
-      async () => toPage(await pages.load({ parentId, request, key }), request),
-      () => counts.load(parentId),
+      async () => toPage(await pages.load({ parentId, query: request }), request),
+      () => counts.load({ parentId, query: null }),
     );
   };
 }

@@ -18,7 +18,9 @@ export interface OrderKey<Row> {
   /** Nullable keys put nulls last in both directions ("unknown sorts last"). */
   nullable?: boolean;
   /** PostgreSQL type of the key, used to cast the cursor value. */
-  type: 'int' | 'text' | 'numeric' | 'date' | 'timestamptz' | 'real';
+  type: 'int' | 'text' | 'numeric' | 'date' | 'timestamptz' | 'float8' | 'project_status';
+  /** For an enum key: the values a cursor may hold. */
+  values?: readonly string[];
   value(row: Row): string | number | null;
 }
 
@@ -86,7 +88,8 @@ function decodeCursor(argument: string, cursor: string, ordering: Ordering<unkno
       const key = ordering.keys[index];
       if (value === null) return key.nullable === true;
       if (key.type === 'int') return Number.isInteger(value) && value >= -2147483648 && value <= 2147483647;
-      if (key.type === 'real') return typeof value === 'number' && Number.isFinite(value);
+      if (key.type === 'float8') return typeof value === 'number' && Number.isFinite(value);
+      if (key.values) return typeof value === 'string' && key.values.includes(value);
       if (key.type === 'numeric') return typeof value === 'string' && /^-?\d{1,30}(\.\d{1,12})?$/.test(value);
       if (key.type === 'date') return typeof value === 'string' && isCalendarDate(value);
       if (key.type === 'timestamptz') return typeof value === 'string' && value.length <= 40 && !Number.isNaN(Date.parse(value));

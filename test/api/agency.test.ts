@@ -237,20 +237,37 @@ describe('agencies and their succession', () => {
     expect(seen).toEqual(expected);
   });
 
-  it('lists under Agency.projects exactly the projects whose ownerAgencyCode is that agency, in code order', async () => {
-    const query = `query($code: String!) { agency(code: $code) { projects(first: 100) { totalCount nodes { code ownerAgency { code } } } } }`;
+  it('lists under Agency.projects the projects it owns or whose tasks the plan assigns to it, in code order', async () => {
+    const query = `query($code: String!) { agency(code: $code) { projects(first: 100) { totalCount nodes { code } } } }`;
+    // Which agencies the plan text assigns each task to: the nearest section naming agencies, as in the seed file.
+    const seedPlan = readJson('plan-6408-KH-UBND.json');
+    const assigned = new Map<string, Set<string>>();
+    const walk = (sections: any[], inherited: string[]) => {
+      for (const section of sections) {
+        const named = (section.assignments ?? []).map((a: any) => a.agencyCode);
+        const holders = named.length > 0 ? named : inherited;
+        (section.tasks ?? []).forEach((_: unknown, i: number) => assigned.set(`${section.number}.${i + 1}`, new Set(holders)));
+        walk(section.children ?? [], holders);
+      }
+    };
+    walk(seedPlan.sections, []);
     const owners = [...new Set(seedProjects.map((p) => p.ownerAgencyCode).filter(Boolean))] as string[];
     expect(owners).toContain('BD.UBND');
-    for (const code of [...owners, 'BD.SGTVT', 'HCM.SXD']) {
-      const expected = seedProjects.filter((p) => p.ownerAgencyCode === code).map((p) => p.code as string).sort(byteOrder);
+    for (const code of [...owners, 'BD.SGTVT', 'BD.SXD', 'BD.SKHDT', 'HCM.SXD']) {
+      const expected = seedProjects
+        .filter((p) => p.ownerAgencyCode === code || p.taskCodes.some((task: string) => assigned.get(task)?.has(code)))
+        .map((p) => p.code as string)
+        .sort(byteOrder);
       const projects = dataOf(await t.query(query, { code })).agency.projects;
       expect({ agency: code, totalCount: projects.totalCount, codes: projects.nodes.map((p: any) => p.code) }).toEqual({
         agency: code,
         totalCount: expected.length,
         codes: expected,
       });
-      for (const p of projects.nodes) expect(p.ownerAgency).toEqual({ code });
     }
+    // The transport department leads II.4.b, so the railways and expressways serving it are its projects.
+    const transport = dataOf(await t.query(query, { code: 'BD.SGTVT' })).agency.projects.nodes.map((p: any) => p.code);
+    expect(transport).toEqual(expect.arrayContaining(['BD-RAIL-DALN', 'BD-RR4']));
   });
 
   it('answers null for an unknown agency code', async () => {

@@ -53,29 +53,13 @@ export class AgencyRepository {
       .orderBy(asc(agencySuccessions.effectiveOn), asc(agencySuccessions.id));
   }
 
-  /**
-   * The agency holding each agency's duties today: follow successions forward, taking the latest one where an
-   * agency has several (a split), until an agency with no successor. Cycles stop after 50 steps.
-   */
+  /** The agency holding each agency's duties today (the `agency_current` view follows the successions). */
   async currentAgencyIds(ids: readonly number[]): Promise<Map<number, number>> {
-    if (ids.length === 0) return new Map();
-    const rows = await queryRows<{ start_id: number; current_id: number }>(
+    const rows = await queryRows<{ agency_id: number; current_id: number }>(
       this.db,
-      sql`with recursive chain(start_id, agency_id, depth) as (
-            select a.id, a.id, 0 from ${agencies} a where a.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
-            union all
-            select c.start_id, next.successor_id, c.depth + 1
-            from chain c
-            cross join lateral (
-              select s.successor_id from ${agencySuccessions} s
-              where s.predecessor_id = c.agency_id
-              order by s.effective_on desc, s.id desc limit 1
-            ) next
-            where c.depth < 50
-          )
-          select distinct on (start_id) start_id::int as start_id, agency_id::int as current_id
-          from chain order by start_id, depth desc`,
+      sql`select agency_id::int as agency_id, current_id::int as current_id from agency_current
+          where agency_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
     );
-    return new Map(rows.map((row) => [Number(row.start_id), Number(row.current_id)]));
+    return new Map(rows.map((row) => [Number(row.agency_id), Number(row.current_id)]));
   }
 }

@@ -20,7 +20,7 @@ export const agencyResolvers: Resolvers = {
       return (await loaders.agencyById.load(currentId))!;
     },
     assignments: (agency, args, { loaders }) => loaders.assignmentsByAgency(agency.id, args),
-    projects: (agency, args, { loaders }) => loaders.projectsByOwner(agency.id, args),
+    projects: (agency, args, { loaders }) => loaders.projectsByAgency(agency.id, args),
     sources: (agency, _, { loaders }) => loaders.sourcesByAgencyId.load(agency.id),
   },
   AgencySuccession: {

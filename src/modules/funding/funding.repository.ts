@@ -1,20 +1,134 @@
 import { asc, inArray, sql, type SQL } from 'drizzle-orm';
+import type { FundingGroupBy } from '../../__generated__/graphql';
 import { queryRows, type Db } from '../../db/client';
-import { fundingAllocations, fundingSources, planTasks, projects, projectTasks } from '../../db/schema';
+import { agencies, fundingAllocations, fundingSources, plans, planTasks, projects, projectTasks } from '../../db/schema';
+import { selectedMembers, type ProjectScope } from '../project/project.repository';
 
+/** One funding source's part of one group's mix. */
 export interface FundingMixRow {
-  parentId: number;
   sourceId: number;
   /** Sum of known VND amounts of this source. */
   amount: string;
   share: string | null;
   allocationCount: number;
   unknownCount: number;
-  /** Sum of known VND amounts of all sources of the parent. */
+  /** Sum of known VND amounts of all sources of the group. */
   total: string;
 }
 
-/** All SQL of funding sources, allocations and funding mixes. */
+/** A group of `Query.fundingMix`: its identity, its projects and its mix. */
+export interface FundingGroupRow {
+  key: string;
+  label: string | null;
+  /** Database id of the plan, task, agency or project the group stands for. */
+  refId: number | null;
+  projectCount: number;
+  mix: FundingMixRow[];
+}
+
+/**
+ * Members of groups: `gid` (the group), `key`, `label`, `ref_id`, `project_id`, and `allocation_id` when the
+ * group holds only some of a project's allocations (by financier), else null.
+ */
+function mixStatement(members: SQL, prelude?: SQL): SQL {
+  return sql`with ${prelude ? sql`${prelude}, ` : sql``}members as (${members}),
+    groups as (
+      select gid, min(key) as key, min(label) as label, min(ref_id) as ref_id, count(distinct project_id) as project_count
+      from members group by gid
+    ),
+    allocations as (
+      select m.gid, fa.source_id, fa.amount_vnd
+      from (select distinct gid, project_id, allocation_id from members) m
+      join ${fundingAllocations} fa on fa.project_id = m.project_id and (m.allocation_id is null or fa.id = m.allocation_id)
+    ),
+    by_source as (
+      select gid, source_id, sum(amount_vnd) as amount, count(*) as allocation_count,
+             count(*) filter (where amount_vnd is null) as unknown_count
+      from allocations group by gid, source_id
+    ),
+    totals as (select gid, coalesce(sum(amount), 0) as total from by_source group by gid)
+    select g.gid, g.key, g.label, g.ref_id::int as ref_id, g.project_count::int as project_count,
+           s.source_id::int as source_id,
+           coalesce(s.amount, 0)::text as amount,
+           case when t.total > 0 then round(coalesce(s.amount, 0) / t.total, 6)::text end as share,
+           coalesce(s.allocation_count, 0)::int as allocation_count,
+           coalesce(s.unknown_count, 0)::int as unknown_count,
+           coalesce(t.total, 0)::text as total
+    from groups g
+    left join by_source s on s.gid = g.gid
+    left join totals t on t.gid = g.gid
+    left join ${fundingSources} fs on fs.id = s.source_id
+    order by coalesce(t.total, 0) desc, g.key, g.gid, coalesce(s.amount, 0) desc, fs.position`;
+}
+
+interface MixStatementRow {
+  gid: string;
+  key: string;
+  label: string | null;
+  ref_id: number | null;
+  project_count: number;
+  source_id: number | null;
+  amount: string;
+  share: string | null;
+  allocation_count: number;
+  unknown_count: number;
+  total: string;
+}
+
+function toGroups(rows: MixStatementRow[]): Map<string, FundingGroupRow> {
+  const groups = new Map<string, FundingGroupRow>();
+  for (const row of rows) {
+    let group = groups.get(row.gid);
+    if (!group) {
+      group = { key: row.key, label: row.label, refId: row.ref_id === null ? null : Number(row.ref_id), projectCount: Number(row.project_count), mix: [] };
+      groups.set(row.gid, group);
+    }
+    if (row.source_id !== null) {
+      group.mix.push({
+        sourceId: Number(row.source_id),
+        amount: row.amount,
+        share: row.share,
+        allocationCount: Number(row.allocation_count),
+        unknownCount: Number(row.unknown_count),
+        total: row.total,
+      });
+    }
+  }
+  return groups;
+}
+
+/** Members of `Query.fundingMix` groups over the projects in `selected` (a CTE of the statement). */
+function groupMembers(groupBy: FundingGroupBy, currentAgencies: boolean): SQL {
+  switch (groupBy) {
+    case 'PLAN':
+      return sql`select distinct pl.id::text as gid, pl.code as key, pl.title as label, pl.id as ref_id, s.project_id, null::int as allocation_id
+                 from selected s join ${projectTasks} pt on pt.project_id = s.project_id
+                 join ${planTasks} t on t.id = pt.task_id join ${plans} pl on pl.id = t.plan_id`;
+    case 'TASK':
+      return sql`select t.id::text as gid, t.code as key, t.text as label, t.id as ref_id, s.project_id, null::int as allocation_id
+                 from selected s join ${projectTasks} pt on pt.project_id = s.project_id join ${planTasks} t on t.id = pt.task_id`;
+    case 'SECTOR':
+      return sql`select p.sector::text as gid, p.sector::text as key, null::text as label, null::int as ref_id, s.project_id, null::int as allocation_id
+                 from selected s join ${projects} p on p.id = s.project_id`;
+    case 'STATUS':
+      return sql`select p.status::text as gid, p.status::text as key, null::text as label, null::int as ref_id, s.project_id, null::int as allocation_id
+                 from selected s join ${projects} p on p.id = s.project_id`;
+    case 'AGENCY':
+      return sql`select distinct a.id::text as gid, a.code as key, a.name as label, a.id as ref_id, s.project_id, null::int as allocation_id
+                 from selected s join ${projectTasks} pt on pt.project_id = s.project_id
+                 join task_lead_agencies tla on tla.task_id = pt.task_id
+                 ${currentAgencies ? sql`join agency_current ac on ac.agency_id = tla.agency_id join ${agencies} a on a.id = ac.current_id` : sql`join ${agencies} a on a.id = tla.agency_id`}`;
+    case 'PROJECT':
+      return sql`select p.id::text as gid, p.code as key, p.name as label, p.id as ref_id, s.project_id, null::int as allocation_id
+                 from selected s join ${projects} p on p.id = s.project_id`;
+    case 'FINANCIER':
+      return sql`select coalesce(fa.financier, '') as gid, coalesce(fa.financier, '') as key, fa.financier as label, null::int as ref_id,
+                        s.project_id, fa.id as allocation_id
+                 from selected s join ${fundingAllocations} fa on fa.project_id = s.project_id`;
+  }
+}
+
+/** All SQL of funding sources, allocations and funding mixes. Sums and shares are exact `numeric` arithmetic. */
 export class FundingRepository {
   constructor(private readonly db: Db) {}
 
@@ -34,78 +148,39 @@ export class FundingRepository {
     return this.db.select().from(fundingAllocations).where(inArray(fundingAllocations.id, [...ids]));
   }
 
-  /**
-   * Funding mixes of many parents in one statement. `members` yields (parent_id, project_id) pairs: the projects
-   * whose allocations make up each parent's mix. Sums and shares are exact `numeric` arithmetic in PostgreSQL.
-   */
-  private async mixes(members: SQL): Promise<FundingMixRow[]> {
-    const rows = await queryRows<{
-      parent_id: number;
-      source_id: number;
-      amount: string;
-      share: string | null;
-      allocation_count: number;
-      unknown_count: number;
-      total: string;
-    }>(
+  /** Mixes of many parents in one statement; `members` yields (parent_id, project_id). */
+  private async mixesByParent(members: SQL): Promise<Map<number, FundingMixRow[]>> {
+    const rows = await queryRows<MixStatementRow>(
       this.db,
-      sql`with members as (${members}),
-          grouped as (
-            select m.parent_id, fa.source_id,
-                   sum(fa.amount_vnd) as amount,
-                   count(*) as allocation_count,
-                   count(*) filter (where fa.amount_vnd is null) as unknown_count
-            from members m
-            join ${fundingAllocations} fa on fa.project_id = m.project_id
-            group by m.parent_id, fa.source_id
-          ),
-          totals as (
-            select parent_id, coalesce(sum(amount), 0) as total from grouped group by parent_id
-          )
-          select g.parent_id::int as parent_id, g.source_id::int as source_id,
-                 coalesce(g.amount, 0)::text as amount,
-                 case when t.total > 0 then round(coalesce(g.amount, 0) / t.total, 6)::text end as share,
-                 g.allocation_count::int as allocation_count, g.unknown_count::int as unknown_count,
-                 t.total::text as total
-          from grouped g join totals t using (parent_id)
-          join ${fundingSources} fs on fs.id = g.source_id
-          order by g.parent_id, coalesce(g.amount, 0) desc, fs.position`,
+      mixStatement(sql`select m.parent_id::text as gid, m.parent_id::text as key, null::text as label, null::int as ref_id,
+                              m.project_id, null::int as allocation_id
+                       from (${members}) m`),
     );
-    return rows.map((row) => ({
-      parentId: Number(row.parent_id),
-      sourceId: Number(row.source_id),
-      amount: row.amount,
-      share: row.share,
-      allocationCount: Number(row.allocation_count),
-      unknownCount: Number(row.unknown_count),
-      total: row.total,
-    }));
+    return new Map([...toGroups(rows)].map(([gid, group]) => [Number(gid), group.mix]));
   }
 
+  /** A project's own mix (archived or not). */
   fundingMixesByProjectIds(projectIds: readonly number[]) {
-    return this.mixes(sql`select p.id as parent_id, p.id as project_id from ${projects} p where p.id in (${idList(projectIds)})`);
+    return this.mixesByParent(sql`select p.id as parent_id, p.id as project_id from ${projects} p where p.id in (${sql.join(projectIds.map((id) => sql`${id}`), sql`, `)})`);
   }
 
-  /** A project serving several tasks counts in full for each. Archived projects are left out. */
-  fundingMixesByTaskIds(taskIds: readonly number[]) {
-    return this.mixes(
-      sql`select pt.task_id as parent_id, pt.project_id from ${projectTasks} pt
-          join ${projects} p on p.id = pt.project_id and p.archived_at is null
-          where pt.task_id in (${idList(taskIds)})`,
-    );
+  /** Mixes of the projects under each parent (a task's, a plan's: each project once per parent). */
+  fundingMixesByScope(scope: Exclude<ProjectScope, 'all'>, parentIds: readonly number[]) {
+    return this.mixesByParent(selectedMembers(scope, parentIds, undefined));
   }
 
-  /** Each project once per plan, however many of the plan's tasks it serves. */
-  fundingMixesByPlanIds(planIds: readonly number[]) {
-    return this.mixes(
-      sql`select distinct t.plan_id as parent_id, pt.project_id from ${projectTasks} pt
-          join ${planTasks} t on t.id = pt.task_id
-          join ${projects} p on p.id = pt.project_id and p.archived_at is null
-          where t.plan_id in (${idList(planIds)})`,
+  /** Mixes of the projects a query selects under each parent. */
+  fundingMixesOfSelection(scope: ProjectScope, parentIds: readonly number[], filter: SQL | undefined) {
+    return this.mixesByParent(selectedMembers(scope, parentIds, filter));
+  }
+
+  /** `Query.fundingMix`: groups of the selected projects, each with its mix, in one statement. */
+  async groupedMixes(groupBy: FundingGroupBy, filter: SQL | undefined, currentAgencies: boolean): Promise<FundingGroupRow[]> {
+    const rows = await queryRows<MixStatementRow>(
+      this.db,
+      mixStatement(groupMembers(groupBy, currentAgencies), sql`selected as (${selectedMembers('all', [], filter)})`),
     );
+    return [...toGroups(rows).values()];
   }
 }
 
-function idList(ids: readonly number[]): SQL {
-  return sql.join(ids.map((id) => sql`${id}`), sql`, `);
-}

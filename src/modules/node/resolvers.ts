@@ -17,6 +17,12 @@ const loaderFor: Record<NodeType, (loaders: Loaders) => { load(id: number): Prom
   SourceReference: (l) => l.sourceById,
 };
 
+/** Marks an object as a node of `type`, for fields typed `Node`. */
+export function asNode<T extends object | null>(type: NodeType, row: T): T {
+  if (row) nodeTypes.set(row, type);
+  return row;
+}
+
 async function loadNode(globalId: string, loaders: Loaders) {
   const decoded = fromGlobalId(globalId);
   if (!decoded) return null;

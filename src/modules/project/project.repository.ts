@@ -1,42 +1,130 @@
-import { and, asc, count, eq, getTableColumns, inArray, isNull, lte, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
-import {
-  planTasks,
-  projectLocations,
-  projects,
-  projectStatusChanges,
-  projectTasks,
-  type ProjectRow,
-} from '../../db/schema';
+import { and, asc, getTableColumns, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client';
+import { planTasks, projectLocations, projects, projectStatusChanges, projectTasks, type ProjectRow } from '../../db/schema';
 import type { WithParent } from '../../shared/paged-loader';
-import { cursorCondition, orderByTerms, type Ordering, type PageRequest } from '../../shared/pagination';
+import { cursorCondition, orderByTerms } from '../../shared/pagination';
+import type { ProjectQuery, RankedProjectRow } from './project-query';
 
-export const projectOrdering: Ordering<ProjectRow> = {
-  tag: 'Project:code',
-  keys: [
-    { expr: sql`${projects.code}`, direction: 'ASC', type: 'text', value: (row) => row.code },
-    { expr: sql`${projects.id}`, direction: 'ASC', type: 'int', value: (row) => row.id },
-  ],
-};
+/** Where a list of projects hangs: the whole registry, or each of many tasks, plans or agencies. */
+export type ProjectScope = 'all' | 'task' | 'plan' | 'agency';
+
+/** The parent every root list belongs to. */
+export const ROOT = 0;
 
 const notArchived = isNull(projects.archivedAt);
 
-/** All SQL of projects, their task links, locations and status history. */
+function ids(values: readonly number[]): SQL {
+  return sql.join(values.map((id) => sql`${id}`), sql`, `);
+}
+
+/** (parent_id, project_id) pairs of a scope: which projects hang under which parent. */
+export function scopeMembers(scope: Exclude<ProjectScope, 'all'>, parentIds: readonly number[]): SQL {
+  switch (scope) {
+    case 'task':
+      return sql`select pt.task_id as parent_id, pt.project_id from ${projectTasks} pt where pt.task_id in (${ids(parentIds)})`;
+    case 'plan':
+      return sql`select distinct t.plan_id as parent_id, pt.project_id from ${projectTasks} pt
+                 join ${planTasks} t on t.id = pt.task_id where t.plan_id in (${ids(parentIds)})`;
+    case 'agency':
+      return sql`select l.agency_id as parent_id, l.project_id from agency_project_links l where l.agency_id in (${ids(parentIds)})`;
+  }
+}
+
+/** (parent_id, project_id) of the projects a query selects under each parent, archived ones left out. */
+export function selectedMembers(scope: ProjectScope, parentIds: readonly number[], filter: SQL | undefined): SQL {
+  const where = and(notArchived, filter);
+  if (scope === 'all') return sql`select ${ROOT} as parent_id, ${projects.id} as project_id from ${projects} where ${where}`;
+  return sql`select m.parent_id, ${projects.id} as project_id from ${projects}
+             join (${scopeMembers(scope, parentIds)}) m on m.project_id = ${projects.id} where ${where}`;
+}
+
+export interface ProjectSummaryRow {
+  parentId: number;
+  /** Which grouping the row is: 'all', 'status', 'sector' or 'year'. */
+  grouping: 'all' | 'status' | 'sector' | 'year';
+  status: ProjectRow['status'] | null;
+  sector: ProjectRow['sector'] | null;
+  year: number | null;
+  count: number;
+  /** Sum of known total investments in VND. */
+  totalInvestment: string;
+  investmentKnownCount: number;
+}
+
+const GROUPING: Record<number, ProjectSummaryRow['grouping']> = { 7: 'all', 3: 'status', 5: 'sector', 6: 'year' };
+
+/** All SQL of projects: filtered keyset pages, counts and summaries for any scope, and project details. */
 export class ProjectRepository {
   constructor(private readonly db: Db) {}
 
-  projectsPage(request: PageRequest): Promise<ProjectRow[]> {
-    return this.db
-      .select()
+  /** One page per parent, in one statement. The root list reads its page directly; child lists page by window. */
+  async pages(scope: ProjectScope, parentIds: number[], query: ProjectQuery): Promise<WithParent<RankedProjectRow>[]> {
+    const where = and(notArchived, query.filter, cursorCondition(query.ordering, query.request));
+    const order = orderByTerms(query.ordering, query.request.backward);
+    const columns = { ...getTableColumns(projects), ...(query.rank ? { rank: sql<number>`${query.rank}`.as('rank') } : {}) };
+    if (scope === 'all') {
+      const rows = await this.db
+        .select(columns)
+        .from(projects)
+        .where(where)
+        .orderBy(...order)
+        .limit(query.request.limit + 1);
+      return rows.map((row) => ({ ...(row as RankedProjectRow), parentId: ROOT }));
+    }
+    const rn = sql<number>`row_number() over (partition by m.parent_id order by ${sql.join(order, sql`, `)})`.as('rn');
+    const inner = this.db
+      .select({ ...columns, parentId: sql<number>`m.parent_id`.as('parent_id'), rn })
       .from(projects)
-      .where(and(notArchived, cursorCondition(projectOrdering, request)))
-      .orderBy(...orderByTerms(projectOrdering, request.backward))
-      .limit(request.limit + 1);
+      .innerJoin(sql`(${scopeMembers(scope, parentIds)}) m`, sql`m.project_id = ${projects.id}`)
+      .where(where)
+      .as('page');
+    const rows = await this.db.select().from(inner).where(lte(inner.rn, query.request.limit + 1)).orderBy(asc(inner.parentId), asc(inner.rn));
+    return rows.map(({ rn: _rn, ...row }) => row as WithParent<RankedProjectRow>);
   }
 
-  async countProjects(): Promise<number> {
-    const [row] = await this.db.select({ n: count() }).from(projects).where(notArchived);
-    return Number(row.n);
+  async counts(scope: ProjectScope, parentIds: number[], query: ProjectQuery): Promise<Map<number, number>> {
+    const rows = await queryRows<{ parent_id: number; n: number }>(
+      this.db,
+      sql`select s.parent_id::int as parent_id, count(*)::int as n from (${selectedMembers(scope, parentIds, query.filter)}) s group by s.parent_id`,
+    );
+    return new Map(rows.map((row) => [Number(row.parent_id), Number(row.n)]));
+  }
+
+  /** Count, investment, and breakdowns by status, sector and completion year for every parent: one statement. */
+  async summaries(scope: ProjectScope, parentIds: number[], query: ProjectQuery): Promise<ProjectSummaryRow[]> {
+    const rows = await queryRows<{
+      parent_id: number;
+      g: number;
+      status: string | null;
+      sector: string | null;
+      year: number | null;
+      n: number;
+      total: string | null;
+      known: number;
+    }>(
+      this.db,
+      sql`with selected as (${selectedMembers(scope, parentIds, query.filter)}),
+          m as (
+            select s.parent_id, p.status, p.sector, extract(year from p.planned_completion)::int as year, p.total_investment_vnd as investment
+            from selected s join ${projects} p on p.id = s.project_id
+          )
+          select parent_id::int as parent_id, grouping(status, sector, year)::int as g,
+                 status::text as status, sector::text as sector, year,
+                 count(*)::int as n, coalesce(sum(investment), 0)::text as total, count(investment)::int as known
+          from m
+          group by grouping sets ((parent_id), (parent_id, status), (parent_id, sector), (parent_id, year))
+          order by parent_id, g, status, sector, year nulls last`,
+    );
+    return rows.map((row) => ({
+      parentId: Number(row.parent_id),
+      grouping: GROUPING[Number(row.g)],
+      status: row.status as ProjectRow['status'] | null,
+      sector: row.sector as ProjectRow['sector'] | null,
+      year: row.year === null ? null : Number(row.year),
+      count: Number(row.n),
+      totalInvestment: row.total ?? '0',
+      investmentKnownCount: Number(row.known),
+    }));
   }
 
   projectsByIds(ids: readonly number[]) {
@@ -51,7 +139,7 @@ export class ProjectRepository {
     return this.db
       .select({ projectId: projectTasks.projectId, taskId: projectTasks.taskId })
       .from(projectTasks)
-      .innerJoin(planTasks, eq(planTasks.id, projectTasks.taskId))
+      .innerJoin(planTasks, sql`${planTasks.id} = ${projectTasks.taskId}`)
       .where(inArray(projectTasks.projectId, [...projectIds]))
       .orderBy(asc(projectTasks.projectId), asc(planTasks.planId), asc(planTasks.sortOrder));
   }
@@ -75,75 +163,4 @@ export class ProjectRepository {
   statusChangesByIds(ids: readonly number[]) {
     return this.db.select().from(projectStatusChanges).where(inArray(projectStatusChanges.id, [...ids]));
   }
-
-  /** One page of projects per parent, in one statement. `parent` is the parent's key and the join condition. */
-  private async pages(parentKey: ReturnType<typeof sql<number>>, join: 'task' | 'plan' | 'owner', parentIds: number[], request: PageRequest) {
-    const order = sql.join(orderByTerms(projectOrdering, request.backward), sql`, `);
-    const rn = sql<number>`row_number() over (partition by ${parentKey} order by ${order})`.as('rn');
-    const columns = { ...getTableColumns(projects), parentId: sql<number>`${parentKey}`.as('parent_id'), rn };
-    const cursor = cursorCondition(projectOrdering, request);
-    const base =
-      join === 'task'
-        ? this.db
-            .select(columns)
-            .from(projects)
-            .innerJoin(projectTasks, eq(projectTasks.projectId, projects.id))
-            .where(and(inArray(projectTasks.taskId, parentIds), notArchived, cursor))
-        : join === 'owner'
-          ? this.db
-              .select(columns)
-              .from(projects)
-              .where(and(inArray(projects.ownerAgencyId, parentIds), notArchived, cursor))
-          : this.db
-              .select(columns)
-              .from(projects)
-              .innerJoin(sql`(select distinct t.plan_id, pt.project_id from ${projectTasks} pt join ${planTasks} t on t.id = pt.task_id where t.plan_id in (${sql.join(parentIds.map((id) => sql`${id}`), sql`, `)})) as plan_projects`, sql`plan_projects.project_id = ${projects.id}`)
-              .where(and(notArchived, cursor));
-    const inner = base.as('page');
-    const rows = await this.db.select().from(inner).where(lte(inner.rn, request.limit + 1)).orderBy(asc(inner.parentId), asc(inner.rn));
-    return rows.map(({ rn: _rn, ...row }) => row as WithParent<ProjectRow>);
-  }
-
-  projectPagesByTaskIds(taskIds: number[], request: PageRequest) {
-    return this.pages(sql<number>`${projectTasks.taskId}`, 'task', taskIds, request);
-  }
-
-  projectPagesByOwnerIds(agencyIds: number[], request: PageRequest) {
-    return this.pages(sql<number>`${projects.ownerAgencyId}`, 'owner', agencyIds, request);
-  }
-
-  projectPagesByPlanIds(planIds: number[], request: PageRequest) {
-    return this.pages(sql<number>`plan_projects.plan_id`, 'plan', planIds, request);
-  }
-
-  async countByTaskIds(taskIds: number[]): Promise<Map<number, number>> {
-    const rows = await this.db
-      .select({ parentId: projectTasks.taskId, n: count() })
-      .from(projectTasks)
-      .innerJoin(projects, eq(projects.id, projectTasks.projectId))
-      .where(and(inArray(projectTasks.taskId, taskIds), notArchived))
-      .groupBy(projectTasks.taskId);
-    return new Map(rows.map((row) => [row.parentId, Number(row.n)]));
-  }
-
-  async countByOwnerIds(agencyIds: number[]): Promise<Map<number, number>> {
-    const rows = await this.db
-      .select({ parentId: projects.ownerAgencyId, n: count() })
-      .from(projects)
-      .where(and(inArray(projects.ownerAgencyId, agencyIds), notArchived))
-      .groupBy(projects.ownerAgencyId);
-    return new Map(rows.map((row) => [row.parentId!, Number(row.n)]));
-  }
-
-  async countByPlanIds(planIds: number[]): Promise<Map<number, number>> {
-    const rows = await this.db
-      .select({ parentId: planTasks.planId, n: sql<number>`count(distinct ${projects.id})` })
-      .from(planTasks)
-      .innerJoin(projectTasks, eq(projectTasks.taskId, planTasks.id))
-      .innerJoin(projects, eq(projects.id, projectTasks.projectId))
-      .where(and(inArray(planTasks.planId, planIds), notArchived))
-      .groupBy(planTasks.planId);
-    return new Map(rows.map((row) => [row.parentId, Number(row.n)]));
-  }
 }
-

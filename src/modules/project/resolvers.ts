@@ -1,14 +1,12 @@
 import type { Resolvers } from '../../__generated__/graphql';
 import { toGlobalId } from '../../shared/global-id';
-import { rootConnection } from '../../shared/top-level';
-import { projectOrdering } from './project.repository';
+import { ROOT } from './project.repository';
 import { OC4IDS_PROJECT_STATUS } from './status';
 
 export const projectResolvers: Resolvers = {
   Query: {
     project: (_, { code }, { loaders }) => loaders.projectByCode.load(code.normalize('NFC')),
-    projects: (_, args, { loaders, repos, scheduler }) =>
-      rootConnection(scheduler, args, projectOrdering, loaders.projectById, (request) => repos.projects.projectsPage(request), () => repos.projects.countProjects()),
+    projects: (_, args, { loaders }) => loaders.projects(ROOT, args),
   },
   Project: {
     id: (project) => toGlobalId('Project', project.id),

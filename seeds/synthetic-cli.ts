@@ -1,0 +1,182 @@
+import { loadConfig } from '../src/config';
+import { openDatabase } from '../src/db/client';
+import { migrateDatabase } from '../src/db/migrate';
+import { countSyntheticRows, deleteSyntheticPortfolio, generateSyntheticPortfolio } from './synthetic';
+
+/**
+ * `npm run seed:synthetic -- --projects 20000 --seed 42 [--replace]`: applies migrations, then adds a deterministic
+ * synthetic portfolio (codes SYN-…) to the configured database (DATABASE_URL, or PGlite at PGLITE_DATA_DIR).
+ */
+
+const USAGE = `Usage: npm run seed:synthetic -- [--projects N] [--seed S] [--replace]
+
+Adds a synthetic portfolio (plans, agencies, projects, funding and status history, all coded SYN-...)
+to the configured database (DATABASE_URL, or PGlite at PGLITE_DATA_DIR), migrating it first.
+
+  --projects N   number of projects, an integer from 1 to 1000000 (default 20000)
+  --seed S       PRNG seed, an integer (default 42); the same seed and size give the same rows
+  --replace      first delete every SYN- row already in the database (in one transaction)
+  --help         show this help`;
+
+interface Args {
+  projects: number;
+  seed: number;
+  replace: boolean;
+}
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): Args | 'help' {
+  const args: Args = { projects: 20000, seed: 42, replace: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const next = argv[++i];
+      if (next === undefined) throw new UsageError(`${name} needs a value`);
+      return next;
+    };
+    switch (name) {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--replace':
+        if (inline !== undefined) throw new UsageError('--replace takes no value');
+        args.replace = true;
+        break;
+      case '--projects': {
+        const text = value();
+        const n = Number(text);
+        if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1 || n > 1_000_000) {
+          throw new UsageError(`--projects must be an integer from 1 to 1000000, got "${text}"`);
+        }
+        args.projects = n;
+        break;
+      }
+      case '--seed': {
+        const text = value();
+        const n = Number(text);
+        if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`--seed must be an integer, got "${text}"`);
+        args.seed = n;
+        break;
+      }
+      default:
+        throw new UsageError(`unknown argument "${arg}"`);
+    }
+  }
+  return args;
+}
+
+/** A progress bar on stderr: redrawn in place on a terminal, a line about every 10% otherwise. */
+function progressReporter(started: number) {
+  const tty = Boolean(process.stderr.isTTY);
+  let lastPhase = '';
+  let lastDecile = -1;
+  let lastDraw = 0;
+  let open = false;
+  const line = (done: number, total: number, phase: string) => {
+    const fraction = total > 0 ? Math.min(1, done / total) : 1;
+    const filled = Math.round(fraction * 20);
+    const percent = String(Math.floor(fraction * 100)).padStart(3);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    return `[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${percent}% ${phase} ${done}/${total} ${seconds}s`;
+  };
+  return {
+    update(done: number, total: number, phase: string) {
+      const finished = done >= total;
+      if (tty) {
+        const now = performance.now();
+        if (phase === lastPhase && !finished && now - lastDraw < 100) return;
+        if (phase !== lastPhase && open) process.stderr.write('\n');
+        lastDraw = now;
+        lastPhase = phase;
+        process.stderr.write(`\r${line(done, total, phase)}\x1b[K`);
+        open = true;
+        if (finished) {
+          process.stderr.write('\n');
+          open = false;
+        }
+        return;
+      }
+      const decile = total > 0 ? Math.floor((done / total) * 10) : 10;
+      if (phase !== lastPhase) {
+        lastPhase = phase;
+        lastDecile = -1;
+      }
+      if (decile === lastDecile) return;
+      lastDecile = decile;
+      process.stderr.write(`${line(done, total, phase)}\n`);
+    },
+    end() {
+      if (tty && open) process.stderr.write('\n');
+      open = false;
+    },
+  };
+}
+
+async function main(): Promise<number> {
+  let args: Args | 'help';
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${USAGE}`);
+    return 1;
+  }
+  if (args === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+
+  const config = loadConfig();
+  const database = await openDatabase(config);
+  const started = performance.now();
+  const progress = progressReporter(started);
+  try {
+    await migrateDatabase(database);
+    const existing = await countSyntheticRows(database.db);
+    const any = existing.projects + existing.plans + existing.agencies > 0;
+    if (any && !args.replace) {
+      console.error(
+        `The ${database.kind} database at ${database.location} already holds synthetic data ` +
+          `(${existing.projects} SYN- projects, ${existing.plans} plans, ${existing.agencies} agencies). ` +
+          'Run again with --replace to delete it first.',
+      );
+      return 1;
+    }
+    if (any) {
+      const deleted = await deleteSyntheticPortfolio(database.db);
+      console.error(`Deleted the synthetic data: ${deleted.projects} projects, ${deleted.plans} plans, ${deleted.agencies} agencies.`);
+    }
+    const report = await generateSyntheticPortfolio(database.db, {
+      projects: args.projects,
+      seed: args.seed,
+      onProgress: (done, total, phase) => progress.update(done, total, phase),
+    });
+    progress.end();
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(
+      `Synthetic portfolio (seed ${args.seed}) added to ${database.kind} database at ${database.location}: ` +
+        `${report.plans} plans, ${report.sections} sections, ${report.tasks} tasks, ${report.agencies} agencies, ` +
+        `${report.successions} successions, ${report.projects} projects, ${report.taskLinks} task links, ` +
+        `${report.locations} locations, ${report.statusChanges} status changes, ${report.allocations} allocations in ${seconds}s.`,
+    );
+    return 0;
+  } finally {
+    progress.end();
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

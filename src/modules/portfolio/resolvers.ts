@@ -1,0 +1,60 @@
+import type { FundingGroupBy, ProjectSector, ProjectStatus, Resolvers } from '../../__generated__/graphql';
+import type { Loaders } from '../../loaders';
+import { asNode } from '../node/resolvers';
+import { projectFilterSql } from '../project/project-query';
+import { SECTOR_LABELS, STATUS_LABELS, UNRECORDED_FINANCIER } from './labels';
+
+const vnd = (amount: string) => ({ amount, currency: 'VND' });
+
+const NODE_OF: Partial<Record<FundingGroupBy, (loaders: Loaders, id: number) => Promise<object | null>>> = {
+  PLAN: (loaders, id) => loaders.planById.load(id).then((row) => asNode('Plan', row)),
+  TASK: (loaders, id) => loaders.taskById.load(id).then((row) => asNode('PlanTask', row)),
+  AGENCY: (loaders, id) => loaders.agencyById.load(id).then((row) => asNode('Agency', row)),
+  PROJECT: (loaders, id) => loaders.projectById.load(id).then((row) => asNode('Project', row)),
+};
+
+export const portfolioResolvers: Resolvers = {
+  Query: {
+    fundingMix: async (_, { groupBy, filter, currentAgencies }, { repos, scheduler }) => {
+      const { where } = projectFilterSql(filter);
+      const rows = await scheduler.track(() => repos.funding.groupedMixes(groupBy, where, currentAgencies !== false));
+      return rows.map((row) => ({ groupBy, row }));
+    },
+  },
+  FundingMixGroup: {
+    key: ({ groupBy, row }) => (groupBy === 'FINANCIER' && row.key === '' ? UNRECORDED_FINANCIER : row.key),
+    label: ({ groupBy, row }) => {
+      if (groupBy === 'SECTOR') return SECTOR_LABELS[row.key as ProjectSector];
+      if (groupBy === 'STATUS') return STATUS_LABELS[row.key as ProjectStatus];
+      if (groupBy === 'FINANCIER' && row.key === '') return 'Financier not recorded';
+      return row.label ?? row.key;
+    },
+    node: ({ groupBy, row }, _, { loaders }) => {
+      const load = NODE_OF[groupBy];
+      return load && row.refId !== null ? (load(loaders, row.refId) as never) : null;
+    },
+    projectCount: ({ row }) => row.projectCount,
+    mix: ({ row }) => ({ rows: row.mix }),
+  },
+  ProjectAggregate: {
+    count: async (aggregate) => (await aggregate.summary()).find((row) => row.grouping === 'all')?.count ?? 0,
+    totalInvestment: async (aggregate) => vnd((await aggregate.summary()).find((row) => row.grouping === 'all')?.totalInvestment ?? '0'),
+    investmentKnownCount: async (aggregate) => (await aggregate.summary()).find((row) => row.grouping === 'all')?.investmentKnownCount ?? 0,
+    byStatus: async (aggregate) => (await aggregate.summary()).filter((row) => row.grouping === 'status'),
+    bySector: async (aggregate) => (await aggregate.summary()).filter((row) => row.grouping === 'sector'),
+    byYear: async (aggregate) => (await aggregate.summary()).filter((row) => row.grouping === 'year'),
+    byFundingSource: (aggregate) => aggregate.mix(),
+    fundingMix: async (aggregate) => ({ rows: await aggregate.mix() }),
+  },
+  StatusBucket: {
+    status: (row) => row.status!,
+    totalInvestment: (row) => vnd(row.totalInvestment),
+  },
+  SectorBucket: {
+    sector: (row) => row.sector!,
+    totalInvestment: (row) => vnd(row.totalInvestment),
+  },
+  YearBucket: {
+    totalInvestment: (row) => vnd(row.totalInvestment),
+  },
+};

@@ -1,0 +1,59 @@
+import type { ProjectRow } from '../../db/schema';
+import type { FundingRepository, FundingMixRow } from '../funding/funding.repository';
+import type { BatchScheduler } from '../../shared/batch-scheduler';
+import { prime, type RequestLoader } from '../../shared/loader-utils';
+import { byParent, parentLoader } from '../../shared/paged-loader';
+import { connection, toPage, type Connection } from '../../shared/pagination';
+import { projectQuery, type ProjectListArgs, type ProjectQuery, type RankedProjectRow } from './project-query';
+import { ROOT, type ProjectRepository, type ProjectScope, type ProjectSummaryRow } from './project.repository';
+
+/** What `ProjectConnection.aggregate` resolves from: the set's summary rows and its funding mix, each read lazily. */
+export interface ProjectAggregateModel {
+  summary(): Promise<ProjectSummaryRow[]>;
+  mix(): Promise<FundingMixRow[]>;
+}
+
+export type ProjectConnectionModel = Connection<RankedProjectRow> & { aggregate(): ProjectAggregateModel };
+
+/**
+ * Filtered, ordered project lists of one scope (the root list, or each task's, plan's or agency's): pages, counts,
+ * summaries and funding mixes each cost one statement per distinct list, however many parents ask.
+ */
+export function projectLists(
+  scheduler: BatchScheduler,
+  repos: { projects: ProjectRepository; funding: FundingRepository },
+  projectById: RequestLoader<number, ProjectRow | null>,
+  scope: ProjectScope,
+) {
+  const setKey = (query: ProjectQuery) => query.setKey;
+  const pages = parentLoader(
+    scheduler,
+    (query: ProjectQuery) => query.pageKey,
+    async (parentIds, query) => byParent(prime(projectById, await repos.projects.pages(scope, parentIds, query))),
+    () => [],
+  );
+  const counts = parentLoader(scheduler, setKey, (parentIds, query) => repos.projects.counts(scope, parentIds, query), () => 0);
+  const summaries = parentLoader(
+    scheduler,
+    setKey,
+    async (parentIds, query) => byParent(await repos.projects.summaries(scope, parentIds, query)),
+    () => [],
+  );
+  const mixes = parentLoader(
+    scheduler,
+    setKey,
+    (parentIds, query) => repos.funding.fundingMixesOfSelection(scope, parentIds, query.filter),
+    () => [],
+  );
+
+  return (parentId: number, args: ProjectListArgs): ProjectConnectionModel => {
+    const query = projectQuery(args);
+    const key = { parentId, query };
+    return {
+      ...connection(query.ordering, async () => toPage(await pages.load(key), query.request), () => counts.load(key)),
+      aggregate: () => ({ summary: () => summaries.load(key), mix: () => mixes.load(key) }),
+    };
+  };
+}
+
+export { ROOT };
