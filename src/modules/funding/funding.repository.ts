@@ -1,4 +1,4 @@
-import { asc, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { FundingGroupBy } from '../../__generated__/graphql';
 import { queryRows, type Db } from '../../db/client';
 import { agencies, fundingAllocations, fundingSources, plans, planTasks, projects, projectTasks } from '../../db/schema';
@@ -27,24 +27,27 @@ export interface FundingGroupRow {
 }
 
 /**
- * Members of groups: `gid` (the group), `key`, `label`, `ref_id`, `project_id`, and `allocation_id` when the
- * group holds only some of a project's allocations (by financier), else null.
+ * The mix of each group in one statement. `members` yields `gid` (the group), `key`, `label`, `ref_id` and
+ * `project_id`, each (group, project) once; with `byAllocation` it also yields `allocation_id`, and a group holds
+ * only those allocations (a financier's), else all of its projects' allocations.
  */
-function mixStatement(members: SQL, prelude?: SQL): SQL {
-  return sql`with ${prelude ? sql`${prelude}, ` : sql``}members as (${members}),
+function mixStatement(members: SQL, options: { prelude?: SQL; byAllocation?: boolean; inline?: boolean } = {}): SQL {
+  const allocations = options.byAllocation
+    ? sql`select m.gid, fa.source_id, fa.amount_vnd from members m join ${fundingAllocations} fa on fa.id = m.allocation_id`
+    : sql`select m.gid, fa.source_id, fa.amount_vnd from members m join ${fundingAllocations} fa on fa.project_id = m.project_id`;
+  // Members that are a plain projection of the projects are inlined, so the planner joins the projects straight to
+  // their allocations (by sector over 20,000 projects: 75-90 ms materialized, 60 ms inlined); members built with
+  // joins and DISTINCT are computed once.
+  return sql`with ${options.prelude ? sql`${options.prelude}, ` : sql``}members as ${sql.raw(options.inline ? 'not materialized' : 'materialized')} (${members}),
     groups as (
-      select gid, min(key) as key, min(label) as label, min(ref_id) as ref_id, count(distinct project_id) as project_count
+      select gid, min(key) as key, min(label) as label, min(ref_id) as ref_id,
+             ${options.byAllocation ? sql`count(distinct project_id)` : sql`count(*)`} as project_count
       from members group by gid
     ),
-    allocations as (
-      select m.gid, fa.source_id, fa.amount_vnd
-      from (select distinct gid, project_id, allocation_id from members) m
-      join ${fundingAllocations} fa on fa.project_id = m.project_id and (m.allocation_id is null or fa.id = m.allocation_id)
-    ),
     by_source as (
-      select gid, source_id, sum(amount_vnd) as amount, count(*) as allocation_count,
-             count(*) filter (where amount_vnd is null) as unknown_count
-      from allocations group by gid, source_id
+      select a.gid, a.source_id, sum(a.amount_vnd) as amount, count(*) as allocation_count,
+             count(*) filter (where a.amount_vnd is null) as unknown_count
+      from (${allocations}) a group by a.gid, a.source_id
     ),
     totals as (select gid, coalesce(sum(amount), 0) as total from by_source group by gid)
     select g.gid, g.key, g.label, g.ref_id::int as ref_id, g.project_count::int as project_count,
@@ -97,30 +100,30 @@ function toGroups(rows: MixStatementRow[]): Map<string, FundingGroupRow> {
   return groups;
 }
 
-/** Members of `Query.fundingMix` groups over the projects in `selected` (a CTE of the statement). */
+/**
+ * Members of `Query.fundingMix` groups over the projects in `selected` (a CTE of the statement with the project's
+ * id, sector, status, code and name), each (group, project) once.
+ */
 function groupMembers(groupBy: FundingGroupBy, currentAgencies: boolean): SQL {
   switch (groupBy) {
     case 'PLAN':
-      return sql`select distinct pl.id::text as gid, pl.code as key, pl.title as label, pl.id as ref_id, s.project_id, null::int as allocation_id
+      return sql`select distinct pl.id::text as gid, pl.code as key, pl.title as label, pl.id as ref_id, s.project_id
                  from selected s join ${projectTasks} pt on pt.project_id = s.project_id
                  join ${planTasks} t on t.id = pt.task_id join ${plans} pl on pl.id = t.plan_id`;
     case 'TASK':
-      return sql`select t.id::text as gid, t.code as key, t.text as label, t.id as ref_id, s.project_id, null::int as allocation_id
+      return sql`select t.id::text as gid, t.code as key, t.text as label, t.id as ref_id, s.project_id
                  from selected s join ${projectTasks} pt on pt.project_id = s.project_id join ${planTasks} t on t.id = pt.task_id`;
     case 'SECTOR':
-      return sql`select p.sector::text as gid, p.sector::text as key, null::text as label, null::int as ref_id, s.project_id, null::int as allocation_id
-                 from selected s join ${projects} p on p.id = s.project_id`;
+      return sql`select s.sector::text as gid, s.sector::text as key, null::text as label, null::int as ref_id, s.project_id from selected s`;
     case 'STATUS':
-      return sql`select p.status::text as gid, p.status::text as key, null::text as label, null::int as ref_id, s.project_id, null::int as allocation_id
-                 from selected s join ${projects} p on p.id = s.project_id`;
+      return sql`select s.status::text as gid, s.status::text as key, null::text as label, null::int as ref_id, s.project_id from selected s`;
     case 'AGENCY':
-      return sql`select distinct a.id::text as gid, a.code as key, a.name as label, a.id as ref_id, s.project_id, null::int as allocation_id
+      return sql`select distinct a.id::text as gid, a.code as key, a.name as label, a.id as ref_id, s.project_id
                  from selected s join ${projectTasks} pt on pt.project_id = s.project_id
                  join task_lead_agencies tla on tla.task_id = pt.task_id
                  ${currentAgencies ? sql`join agency_current ac on ac.agency_id = tla.agency_id join ${agencies} a on a.id = ac.current_id` : sql`join ${agencies} a on a.id = tla.agency_id`}`;
     case 'PROJECT':
-      return sql`select p.id::text as gid, p.code as key, p.name as label, p.id as ref_id, s.project_id, null::int as allocation_id
-                 from selected s join ${projects} p on p.id = s.project_id`;
+      return sql`select s.project_id::text as gid, s.code as key, s.name as label, s.project_id as ref_id, s.project_id from selected s`;
     case 'FINANCIER':
       return sql`select coalesce(fa.financier, '') as gid, coalesce(fa.financier, '') as key, fa.financier as label, null::int as ref_id,
                         s.project_id, fa.id as allocation_id
@@ -152,8 +155,7 @@ export class FundingRepository {
   private async mixesByParent(members: SQL): Promise<Map<number, FundingMixRow[]>> {
     const rows = await queryRows<MixStatementRow>(
       this.db,
-      mixStatement(sql`select m.parent_id::text as gid, m.parent_id::text as key, null::text as label, null::int as ref_id,
-                              m.project_id, null::int as allocation_id
+      mixStatement(sql`select m.parent_id::text as gid, m.parent_id::text as key, null::text as label, null::int as ref_id, m.project_id
                        from (${members}) m`),
     );
     return new Map([...toGroups(rows)].map(([gid, group]) => [Number(gid), group.mix]));
@@ -174,11 +176,22 @@ export class FundingRepository {
     return this.mixesByParent(selectedMembers(scope, parentIds, filter));
   }
 
+  /** `selected` of `Query.fundingMix`: the projects the filter selects, with what groups need. */
+  private selected(filter: SQL | undefined): SQL {
+    return sql`select ${projects.id} as project_id, ${projects.sector} as sector, ${projects.status} as status,
+                      ${projects.code} as code, ${projects.name} as name
+               from ${projects} where ${and(isNull(projects.archivedAt), filter)}`;
+  }
+
   /** `Query.fundingMix`: groups of the selected projects, each with its mix, in one statement. */
   async groupedMixes(groupBy: FundingGroupBy, filter: SQL | undefined, currentAgencies: boolean): Promise<FundingGroupRow[]> {
     const rows = await queryRows<MixStatementRow>(
       this.db,
-      mixStatement(groupMembers(groupBy, currentAgencies), sql`selected as (${selectedMembers('all', [], filter)})`),
+      mixStatement(groupMembers(groupBy, currentAgencies), {
+        prelude: sql`selected as not materialized (${this.selected(filter)})`,
+        byAllocation: groupBy === 'FINANCIER',
+        inline: groupBy === 'SECTOR' || groupBy === 'STATUS' || groupBy === 'PROJECT',
+      }),
     );
     return [...toGroups(rows).values()];
   }
