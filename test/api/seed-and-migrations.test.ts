@@ -26,19 +26,19 @@ const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta/_journ
 describe('migrations', () => {
   it('create every table on an empty database, and a second run applies nothing', async () => {
     await withMigratedDatabase(async (database) => {
-    const tables = await queryRows<{ n: number }>(
-      database.db,
-      sql`select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
-    );
-    expect(Number(tables[0].n)).toBeGreaterThanOrEqual(20);
-    const applied = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    expect(Number(applied[0].n)).toBe(journal.entries.length);
+      const tables = await queryRows<{ n: number }>(
+        database.db,
+        sql`select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
+      );
+      expect(Number(tables[0].n)).toBeGreaterThanOrEqual(20);
+      const applied = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      expect(Number(applied[0].n)).toBe(journal.entries.length);
 
-    const before = await snapshotDatabase(database.db);
-    await migrateDatabase(database);
-    const again = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    expect(Number(again[0].n)).toBe(journal.entries.length);
-    expect(await snapshotDatabase(database.db)).toEqual(before);
+      const before = await snapshotDatabase(database.db);
+      await migrateDatabase(database);
+      const again = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      expect(Number(again[0].n)).toBe(journal.entries.length);
+      expect(await snapshotDatabase(database.db)).toEqual(before);
     });
   });
 });
@@ -46,20 +46,20 @@ describe('migrations', () => {
 describe('the schema', () => {
   it('indexes every foreign key (a btree index whose leading columns are the key)', async () => {
     await withMigratedDatabase(async (database) => {
-    const unindexed = await queryRows<{ constraint_name: string }>(
-      database.db,
-      sql`select c.conname as constraint_name
-          from pg_constraint c
-          where c.contype = 'f' and c.connamespace = 'public'::regnamespace
-            and not exists (
-              select 1 from pg_index i
-              where i.indrelid = c.conrelid
-                and (i.indkey::int2[])[0:cardinality(c.conkey) - 1] = c.conkey
-            )`,
-    );
-    expect(unindexed.map((row) => row.constraint_name)).toEqual([]);
-    const [{ n }] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from pg_constraint where contype = 'f' and connamespace = 'public'::regnamespace`);
-    expect(Number(n)).toBeGreaterThan(25);
+      const unindexed = await queryRows<{ constraint_name: string }>(
+        database.db,
+        sql`select c.conname as constraint_name
+            from pg_constraint c
+            where c.contype = 'f' and c.connamespace = 'public'::regnamespace
+              and not exists (
+                select 1 from pg_index i
+                where i.indrelid = c.conrelid
+                  and (i.indkey::int2[])[0:cardinality(c.conkey) - 1] = c.conkey
+              )`,
+      );
+      expect(unindexed.map((row) => row.constraint_name)).toEqual([]);
+      const [{ n }] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from pg_constraint where contype = 'f' and connamespace = 'public'::regnamespace`);
+      expect(Number(n)).toBeGreaterThan(25);
     });
   });
 
@@ -91,26 +91,26 @@ describe('the schema', () => {
 describe('seeding', () => {
   it('is idempotent: a second run adds nothing and changes no row', async () => {
     await withMigratedDatabase(async (database) => {
-    const first = await seedDatabase(database.db);
-    expect(first.plansAdded).toBe(1);
-    expect(first.projectsAdded).toBe(readSeedData().projects.length);
-    const before = await snapshotDatabase(database.db);
-    expect(before.plan_tasks.rows).toBeGreaterThan(10);
-    expect(before.funding_allocations.rows).toBeGreaterThan(0);
+      const first = await seedDatabase(database.db);
+      expect(first.plansAdded).toBe(1);
+      expect(first.projectsAdded).toBe(readSeedData().projects.length);
+      const before = await snapshotDatabase(database.db);
+      expect(before.plan_tasks.rows).toBeGreaterThan(10);
+      expect(before.funding_allocations.rows).toBeGreaterThan(0);
 
-    const second = await seedDatabase(database.db);
-    expect(second).toEqual({ plansAdded: 0, projectsAdded: 0, agenciesAdded: 0, documentsAdded: 0 });
-    expect(await snapshotDatabase(database.db)).toEqual(before);
+      const second = await seedDatabase(database.db);
+      expect(second).toEqual({ plansAdded: 0, projectsAdded: 0, agenciesAdded: 0, documentsAdded: 0 });
+      expect(await snapshotDatabase(database.db)).toEqual(before);
     });
   });
 
   it('refuses data with a broken reference before writing anything', async () => {
     await withMigratedDatabase(async (database) => {
-    const data = readSeedData();
-    data.projects[0] = { ...data.projects[0], taskCodes: ['II.9.z.9'], ownerAgencyCode: 'XX.NOBODY' };
-    await expect(seedDatabase(database.db, data)).rejects.toThrow(/unknown task II\.9\.z\.9[\s\S]*|unknown owner XX\.NOBODY/);
-    const [row] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from agencies`);
-    expect(Number(row.n)).toBe(0);
+      const data = readSeedData();
+      data.projects[0] = { ...data.projects[0], taskCodes: ['II.9.z.9'], ownerAgencyCode: 'XX.NOBODY' };
+      await expect(seedDatabase(database.db, data)).rejects.toThrow(/unknown task II\.9\.z\.9[\s\S]*|unknown owner XX\.NOBODY/);
+      const [row] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from agencies`);
+      expect(Number(row.n)).toBe(0);
     });
   });
 });
