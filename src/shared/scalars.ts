@@ -32,7 +32,8 @@ function parseDateTime(value: unknown): string {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
     throw inputError(`DateTime must be ISO 8601 with a time zone, got ${JSON.stringify(value)}`);
   }
-  return new Date(value).toISOString();
+  // Kept as written: PostgreSQL reads it to the microsecond, where a JavaScript Date would round to the millisecond.
+  return value;
 }
 
 export const DateTimeScalar = new GraphQLScalarType({

@@ -19,6 +19,7 @@ import { pageRequest, type OrderKey, type Ordering, type PageArgs, type PageRequ
 export const MAX_FILTER_VALUES = 100;
 export const MAX_FILTER_DEPTH = 5;
 export const MAX_SEARCH_LENGTH = 200;
+export const MAX_SEARCH_WORDS = 32;
 export const MAX_ORDER_KEYS = 6;
 
 /** A project row, with its search relevance when the list is searched. */
@@ -48,12 +49,18 @@ function searchWords(search: string): string[] {
     throw badUserInput(`"search" is longer than ${MAX_SEARCH_LENGTH} characters.`, { argument: 'filter.search', maximum: MAX_SEARCH_LENGTH });
   }
   if (search.includes('\u0000') || !search.isWellFormed()) throw badUserInput('"search" contains characters that are not text.', { argument: 'filter.search' });
-  return search
+  const words = search
     .normalize('NFC')
     .split(/[\s,;:.!?()"'\[\]{}]+/u)
-    .filter((word) => word.length > 0)
-    .slice(0, 12);
+    .filter((word) => word.length > 0);
+  if (words.length > MAX_SEARCH_WORDS) {
+    throw badUserInput(`"search" has ${words.length} words; at most ${MAX_SEARCH_WORDS} are allowed.`, { argument: 'filter.search', maximum: MAX_SEARCH_WORDS });
+  }
+  return words;
 }
+
+/** A list of bound parameters, for `in (...)` over an aliased table. */
+const values = (list: readonly string[]): SQL => sql.join(list.map((value) => sql`${value}`), sql`, `);
 
 const likeEscape = (word: string) => word.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -97,7 +104,7 @@ export function projectFilterSql(filter: ProjectFilter | null | undefined, depth
     conditions.push(
       fundingSource.length
         ? sql`exists (select 1 from ${fundingAllocations} fa join ${fundingSources} fs on fs.id = fa.source_id
-                      where fa.project_id = ${projects.id} and ${inArray(fundingSources.code, fundingSource)})`
+                      where fa.project_id = ${projects.id} and fs.code in (${values(fundingSource)}))`
         : sql`false`,
     );
   }
@@ -107,7 +114,7 @@ export function projectFilterSql(filter: ProjectFilter | null | undefined, depth
     conditions.push(
       names.length
         ? sql`exists (select 1 from ${fundingAllocations} fa where fa.project_id = ${projects.id}
-                      and lower(fa.financier) in (${sql.join(names.map((n) => sql`${n}`), sql`, `)}))`
+                      and lower(fa.financier) in (${values(names)}))`
         : sql`false`,
     );
   }
@@ -127,7 +134,7 @@ export function projectFilterSql(filter: ProjectFilter | null | undefined, depth
     conditions.push(
       planCode.length
         ? sql`${projects.id} in (select pt.project_id from ${projectTasks} pt join ${planTasks} t on t.id = pt.task_id
-                                  join ${plans} pl on pl.id = t.plan_id where ${inArray(plans.code, planCode)})`
+                                  join ${plans} pl on pl.id = t.plan_id where pl.code in (${values(planCode)}))`
         : sql`false`,
     );
   }
@@ -136,7 +143,7 @@ export function projectFilterSql(filter: ProjectFilter | null | undefined, depth
     conditions.push(
       taskCode.length
         ? sql`${projects.id} in (select pt.project_id from ${projectTasks} pt join ${planTasks} t on t.id = pt.task_id
-                                  where ${inArray(planTasks.code, taskCode.map((c) => c.normalize('NFC')))})`
+                                  where t.code in (${values(taskCode.map((c) => c.normalize('NFC')))}))`
         : sql`false`,
     );
   }
