@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { count, inArray, sql } from 'drizzle-orm';
+import { count, inArray } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
+import { flattenSections, insertPlan } from '../src/modules/plan/plan.writer';
+import { vndEquivalent } from '../src/modules/project/project.writer';
+import { sourceFingerprint } from '../src/modules/source/source.writer';
 import {
   agencies,
   agencySources,
@@ -11,21 +13,16 @@ import {
   fundingAllocations,
   fundingSources,
   legalDocuments,
-  planLegalBases,
   plans,
-  planSections,
-  planTargets,
   planTasks,
   projectLocations,
   projects,
   projectSources,
   projectStatusChanges,
   projectTasks,
-  sectionAssignments,
   sourceReferences,
   statusChangeSources,
   successionSources,
-  taskAssignments,
 } from '../src/db/schema';
 import type {
   SeedAgency,
@@ -34,7 +31,6 @@ import type {
   SeedLegalDocument,
   SeedPlan,
   SeedProject,
-  SeedSection,
   SeedSource,
 } from './types';
 
@@ -72,20 +68,6 @@ export function readSeedData(directory = seedDataDirectory): SeedData {
     plans: [read<SeedPlan>('plan-6408-KH-UBND.json')],
     projects: read('projects.json'),
   };
-}
-
-/** Each section with its tasks' codes, in document order, and the section whose text assigns its tasks. */
-export function flattenSections(plan: SeedPlan) {
-  const out: { section: SeedSection; parent: SeedSection | null; level: number; assignedBy: SeedSection | null }[] = [];
-  const walk = (list: SeedSection[], parent: SeedSection | null, level: number, inherited: SeedSection | null) => {
-    for (const section of list) {
-      const assignedBy = section.assignments && section.assignments.length > 0 ? section : inherited;
-      out.push({ section, parent, level, assignedBy });
-      walk(section.children ?? [], section, level + 1, assignedBy);
-    }
-  };
-  walk(plan.sections, null, 1, null);
-  return out;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -174,11 +156,6 @@ export function checkSeedData(data: SeedData): void {
   if (problems.length > 0) throw new SeedDataError(`The seed data has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
 }
 
-function fingerprint(s: SeedSource): string {
-  return createHash('md5')
-    .update(JSON.stringify([s.url ?? null, s.documentCode ?? null, s.title, s.quote ?? null, s.publishedOn ?? null]))
-    .digest('hex');
-}
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -215,7 +192,7 @@ export async function seedDatabase(db: Db, data: SeedData = readSeedData()): Pro
     const fundingIds = await idsByCode(tx, fundingSources, data.fundingSources.map((f) => f.code));
     const sourceIds = await storeSources(tx, data, documentIds);
     const cite = (sources: SeedSource[] | undefined) =>
-      (sources ?? []).map((s, i) => ({ sourceId: sourceIds.get(fingerprint(s))!, supports: s.supports ?? '', position: i + 1 }));
+      (sources ?? []).map((s, i) => ({ sourceId: sourceIds.get(sourceFingerprint(s))!, supports: s.supports ?? '', position: i + 1 }));
 
     const agencyCitations = data.agencies.flatMap((a) => cite(a.sources).map((c) => ({ ...c, ownerId: agencyIds.get(a.code)! })));
     if (agencyCitations.length > 0) await tx.insert(agencySources).values(agencyCitations).onConflictDoNothing();
@@ -287,7 +264,7 @@ function allSources(data: SeedData): SeedSource[] {
 
 async function storeSources(tx: Tx, data: SeedData, documentIds: Map<string, number>) {
   const unique = new Map<string, SeedSource>();
-  for (const s of allSources(data)) unique.set(fingerprint(s), s);
+  for (const s of allSources(data)) unique.set(sourceFingerprint(s), s);
   if (unique.size > 0) {
     await tx
       .insert(sourceReferences)
@@ -311,93 +288,6 @@ async function storeSources(tx: Tx, data: SeedData, documentIds: Map<string, num
     ? await tx.select({ id: sourceReferences.id, fingerprint: sourceReferences.fingerprint }).from(sourceReferences).where(inArray(sourceReferences.fingerprint, [...unique.keys()]))
     : [];
   return new Map(rows.map((r) => [r.fingerprint, r.id]));
-}
-
-async function insertPlan(tx: Tx, plan: SeedPlan, agencyIds: Map<string, number>, documentIds: Map<string, number>) {
-  const [{ id: planId }] = await tx
-    .insert(plans)
-    .values({
-      code: plan.code,
-      title: plan.title,
-      titleEn: plan.titleEn,
-      issuedOn: plan.issuedOn,
-      issuerId: agencyIds.get(plan.issuerCode)!,
-      place: plan.place ?? null,
-      sourceText: plan.sourceText,
-      sourceComplete: plan.sourceComplete,
-    })
-    .returning({ id: plans.id });
-  if (plan.legalBasis.length > 0) {
-    await tx.insert(planLegalBases).values(
-      plan.legalBasis.map((b, i) => ({ planId, documentId: documentIds.get(b.documentCode)!, relation: b.relation, position: i + 1, note: b.note ?? null })),
-    );
-  }
-  if (plan.targets.length > 0) {
-    await tx.insert(planTargets).values(plan.targets.map((t, i) => ({ planId, year: t.year, text: t.text, position: i + 1 })));
-  }
-
-  // Sections are inserted parents first (document order guarantees it), one statement per level.
-  const flat = flattenSections(plan);
-  const sectionIds = new Map<string, number>();
-  const maxLevel = Math.max(...flat.map((f) => f.level));
-  for (let level = 1; level <= maxLevel; level++) {
-    const rows = flat
-      .map((f, index) => ({ ...f, index }))
-      .filter((f) => f.level === level)
-      .map((f) => ({
-        planId,
-        parentId: f.parent ? sectionIds.get(f.parent.number)! : null,
-        number: f.section.number,
-        heading: f.section.heading,
-        body: f.section.body ?? null,
-        level,
-        position: f.index + 1,
-        sourceIncomplete: f.section.sourceIncomplete ?? false,
-        note: f.section.note ?? null,
-      }));
-    if (rows.length === 0) continue;
-    const inserted = await tx.insert(planSections).values(rows).returning({ id: planSections.id, number: planSections.number });
-    for (const row of inserted) sectionIds.set(row.number, row.id);
-  }
-
-  const assignments = flat.flatMap(({ section }) =>
-    (section.assignments ?? []).map((a, i) => ({ sectionId: sectionIds.get(section.number)!, agencyId: agencyIds.get(a.agencyCode)!, role: a.role, position: i + 1 })),
-  );
-  if (assignments.length > 0) await tx.insert(sectionAssignments).values(assignments);
-
-  let sortOrder = 0;
-  const taskRows = flat.flatMap(({ section }) =>
-    (section.tasks ?? []).map((t, i) => ({
-      planId,
-      sectionId: sectionIds.get(section.number)!,
-      code: `${section.number}.${i + 1}`,
-      position: i + 1,
-      sortOrder: ++sortOrder,
-      text: t.text,
-    })),
-  );
-  if (taskRows.length === 0) return;
-  const tasks = await tx.insert(planTasks).values(taskRows).returning({ id: planTasks.id, sectionId: planTasks.sectionId });
-  const assignedBy = new Map(flat.map((f) => [sectionIds.get(f.section.number)!, f.assignedBy]));
-  const taskAssignmentRows = tasks.flatMap((task) => {
-    const holder = assignedBy.get(task.sectionId);
-    return (holder?.assignments ?? []).map((a, i) => ({
-      taskId: task.id,
-      agencyId: agencyIds.get(a.agencyCode)!,
-      role: a.role,
-      sectionId: sectionIds.get(holder!.number)!,
-      position: i + 1,
-    }));
-  });
-  if (taskAssignmentRows.length > 0) await tx.insert(taskAssignments).values(taskAssignmentRows);
-}
-
-/** VND equivalent computed by PostgreSQL from the exact decimals, rounded to the đồng's two decimals. */
-function vnd(amount: string | null, currency: string, rate: string | undefined) {
-  if (amount === null) return null;
-  if (currency === 'VND') return amount;
-  if (!rate) return null;
-  return sql`round(cast(${amount} as numeric) * cast(${rate} as numeric), 2)`;
 }
 
 async function insertProject(
@@ -431,7 +321,7 @@ async function insertProject(
       totalInvestmentCurrency: total ? total.currency : null,
       totalInvestmentRateToVnd: total?.currency !== 'VND' ? (total?.rateToVnd ?? null) : null,
       totalInvestmentRateDate: total?.currency !== 'VND' ? (total?.rateDate ?? null) : null,
-      totalInvestmentVnd: total ? (vnd(total.amount, total.currency, total.rateToVnd) as never) : null,
+      totalInvestmentVnd: total ? (vndEquivalent(total.amount, total.currency, total.rateToVnd ?? null) as never) : null,
       totalInvestmentNote: total?.note ?? null,
       notes: project.notes ?? null,
     })
@@ -468,7 +358,7 @@ async function insertProject(
           rateToVnd: f.currency === 'VND' ? null : (f.rateToVnd ?? null),
           rateDate: f.currency === 'VND' ? null : (f.rateDate ?? null),
           rateNote: f.rateNote ?? null,
-          amountVnd: vnd(f.amount, f.currency, f.rateToVnd) as never,
+          amountVnd: vndEquivalent(f.amount, f.currency, f.rateToVnd ?? null) as never,
           status: f.status,
           fiscalYear: f.fiscalYear ?? null,
           note: f.note ?? null,

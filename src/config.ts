@@ -8,6 +8,23 @@ export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   /** Seed the plan's data on start when the database holds no plan. */
   seedOnStart: boolean;
+  auth: AuthConfig;
+}
+
+/** How bearer tokens are checked. With none of secret, public key or JWKS URL, development signs with a local secret. */
+export interface AuthConfig {
+  /** HS256 shared secret (JWT_SECRET), at least 32 characters. */
+  secret: string | null;
+  /** RS256 public key in PEM (JWT_PUBLIC_KEY). */
+  publicKey: string | null;
+  /** URL of a JSON Web Key Set for RS256 (JWT_JWKS_URL). */
+  jwksUrl: string | null;
+  issuer: string | null;
+  audience: string | null;
+  /** The claim holding the roles: a string or an array of strings. */
+  rolesClaim: string;
+  /** Close reads to callers without a valid token. */
+  requireAuthForReads: boolean;
 }
 
 export class ConfigError extends Error {
@@ -47,6 +64,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`SEED_ON_START must be true or false, got "${env.SEED_ON_START}"`);
   }
 
+  const secret = env.JWT_SECRET?.length ? env.JWT_SECRET : null;
+  if (secret !== null && secret.length < 32) problems.push('JWT_SECRET must be at least 32 characters long');
+  const publicKey = env.JWT_PUBLIC_KEY?.trim() || null;
+  if (publicKey !== null && !publicKey.includes('BEGIN PUBLIC KEY')) problems.push('JWT_PUBLIC_KEY must be a PEM public key ("-----BEGIN PUBLIC KEY-----")');
+  const jwksUrl = env.JWT_JWKS_URL?.trim() || null;
+  if (jwksUrl !== null && !/^https?:\/\//.test(jwksUrl)) problems.push('JWT_JWKS_URL must be an http(s) URL');
+  const requireReadsText = (env.REQUIRE_AUTH_FOR_READS ?? 'false').trim().toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(requireReadsText)) problems.push(`REQUIRE_AUTH_FOR_READS must be true or false, got "${env.REQUIRE_AUTH_FOR_READS}"`);
+  if (nodeEnvText === 'production' && !secret && !publicKey && !jwksUrl) {
+    problems.push('In production set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL: tokens cannot be checked without a key');
+  }
+
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -56,5 +85,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgliteDataDir,
     nodeEnv: nodeEnvText as Config['nodeEnv'],
     seedOnStart: seedText === 'true' || seedText === '1',
+    auth: {
+      secret,
+      publicKey,
+      jwksUrl,
+      issuer: env.JWT_ISSUER?.trim() || null,
+      audience: env.JWT_AUDIENCE?.trim() || null,
+      rolesClaim: env.JWT_ROLES_CLAIM?.trim() || 'roles',
+      requireAuthForReads: requireReadsText === 'true' || requireReadsText === '1',
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { Database } from './db/client';
 import type { StatementTally } from './db/statement-counter';
+import { ANONYMOUS, type Viewer } from './modules/auth/auth';
 import { BatchScheduler } from './shared/batch-scheduler';
 import { createLoaders, createRepositories, type Loaders, type Repositories } from './loaders';
 
@@ -13,10 +14,12 @@ export interface Context {
   tally: StatementTally;
   /** Sends the loaders' batches level by level; direct repository reads go through `scheduler.track`. */
   scheduler: BatchScheduler;
+  /** Who is asking (from the bearer token). */
+  viewer: Viewer;
 }
 
-export function createContext(database: Database, requestId: string, tally: StatementTally): Context {
+export function createContext(database: Database, requestId: string, tally: StatementTally, viewer: Viewer = ANONYMOUS): Context {
   const repos = createRepositories(database.db);
   const scheduler = new BatchScheduler();
-  return { database, repos, loaders: createLoaders(repos, scheduler), requestId, tally, scheduler };
+  return { database, repos, loaders: createLoaders(repos, scheduler), requestId, tally, scheduler, viewer };
 }

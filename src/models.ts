@@ -4,6 +4,7 @@
  */
 import type {
   AgencyRow,
+  AuditLogRow,
   AgencySuccessionRow,
   FundingAllocationRow,
   FundingSourceRow,
@@ -83,3 +84,7 @@ export interface FundingMixGroupModel {
   groupBy: FundingGroupBy;
   row: FundingGroupRow;
 }
+
+export type AuditEntryModel = AuditLogRow;
+export type AuditEntryConnectionModel = Connection<AuditLogRow>;
+export type AuditEntryEdgeModel = Edge<AuditLogRow>;

@@ -8,6 +8,7 @@ import { fundingResolvers } from './modules/funding/resolvers';
 import { nodeResolvers } from './modules/node/resolvers';
 import { planResolvers } from './modules/plan/resolvers';
 import { portfolioResolvers } from './modules/portfolio/resolvers';
+import { auditResolvers } from './modules/audit/resolvers';
 import { projectResolvers } from './modules/project/resolvers';
 import { sourceResolvers } from './modules/source/resolvers';
 import { DateScalar, DateTimeScalar, DecimalScalar, JSONObjectScalar } from './shared/scalars';
@@ -31,7 +32,7 @@ const scalarResolvers: Resolvers = {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [scalarResolvers, nodeResolvers, planResolvers, agencyResolvers, projectResolvers, fundingResolvers, sourceResolvers, portfolioResolvers] as never,
+    resolvers: [scalarResolvers, nodeResolvers, planResolvers, agencyResolvers, projectResolvers, fundingResolvers, sourceResolvers, portfolioResolvers, auditResolvers] as never,
     inheritResolversFromInterfaces: true,
   });
 }

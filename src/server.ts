@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
@@ -9,6 +9,8 @@ import type { Config } from './config';
 import { createContext, type Context } from './context';
 import type { Database } from './db/client';
 import { countStatements, type StatementTally } from './db/statement-counter';
+import { createVerifier, type TokenVerifier, type Viewer } from './modules/auth/auth';
+import { IdempotencyRepository } from './modules/idempotency/idempotency.repository';
 import { buildSchema } from './schema';
 import { ErrorCode } from './shared/errors';
 
@@ -25,7 +27,8 @@ export interface RegistryServer {
 export type Logger = Pick<Console, 'info' | 'error' | 'warn'>;
 
 /** Builds the API (Apollo and the HTTP routes) over an open, migrated database. Does not listen. */
-export async function createServer(config: Pick<Config, 'nodeEnv'>, database: Database, logger: Logger = console): Promise<RegistryServer> {
+export async function createServer(config: Pick<Config, 'nodeEnv' | 'auth'>, database: Database, logger: Logger = console): Promise<RegistryServer> {
+  const verifier = await createVerifier(config, logger);
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(),
     includeStacktraceInErrorResponses: false,
@@ -36,7 +39,7 @@ export async function createServer(config: Pick<Config, 'nodeEnv'>, database: Da
   await apollo.start();
 
   const httpServer = http.createServer((req, res) => {
-    handle(req, res, apollo, database).catch((error) => {
+    handle(req, res, { apollo, database, verifier, config }).catch((error) => {
       logger.error('Unhandled request error', error);
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
       else res.end();
@@ -87,7 +90,16 @@ function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Log
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, apollo: ApolloServer<Context>, database: Database) {
+interface Handler {
+  apollo: ApolloServer<Context>;
+  database: Database;
+  verifier: TokenVerifier;
+  config: Pick<Config, 'auth'>;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+async function handle(req: IncomingMessage, res: ServerResponse, { apollo, database, verifier, config }: Handler) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const requestId = headerValue(req, 'x-request-id')?.slice(0, 128) || randomUUID();
   res.setHeader('X-Request-Id', requestId);
@@ -120,19 +132,78 @@ async function handle(req: IncomingMessage, res: ServerResponse, apollo: ApolloS
     }
   }
 
+  let viewer: Viewer;
+  try {
+    viewer = await verifier.viewerOf(headerValue(req, 'authorization'));
+  } catch (error) {
+    const message = error instanceof GraphQLError ? error.message : 'The token is not valid.';
+    return sendJson(res, 401, graphqlError(message, 'UNAUTHENTICATED'), { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+  }
+  if (config.auth.requireAuthForReads && viewer.kind === 'anonymous') {
+    return sendJson(res, 401, graphqlError('This registry requires a bearer token (Authorization: Bearer <token>).', 'UNAUTHENTICATED'), {
+      'WWW-Authenticate': 'Bearer',
+    });
+  }
+
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
+  const execute = async () => {
+    const tally: StatementTally = { statements: 0 };
+    const response = await countStatements(tally, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body },
+        context: async () => createContext(database, requestId, tally, viewer),
+      }),
+    );
+    return { response, tally };
+  };
 
-  const tally: StatementTally = { statements: 0 };
-  const response = await countStatements(tally, () =>
-    apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body },
-      context: async () => createContext(database, requestId, tally),
-    }),
-  );
+  // A repeat of a request with the same Idempotency-Key by the same caller answers the first result.
+  const idempotencyKey = headerValue(req, 'idempotency-key');
+  if (idempotencyKey !== undefined && req.method === 'POST' && viewer.kind === 'user') {
+    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      return sendJson(res, 400, graphqlError('Idempotency-Key must be 1 to 255 visible ASCII characters.', ErrorCode.BAD_REQUEST));
+    }
+    const keys = new IdempotencyRepository(database.db);
+    const requestHash = createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+    const reservation = await keys.reserve(viewer.subject, idempotencyKey, requestHash);
+    if (reservation.kind === 'mismatch') {
+      return sendJson(res, 422, graphqlError('This Idempotency-Key was used with a different request. Use a new key for a new request.', 'IDEMPOTENCY_KEY_REUSED'));
+    }
+    if (reservation.kind === 'in-progress') {
+      return sendJson(res, 409, graphqlError('A request with this Idempotency-Key is still running. Retry shortly.', 'IDEMPOTENCY_KEY_IN_USE'), { 'Retry-After': '1' });
+    }
+    if (reservation.kind === 'replay') {
+      return sendJson(res, reservation.httpStatus, reservation.response, { 'Idempotent-Replayed': 'true', 'X-SQL-Statements': '0' });
+    }
+    let result: Awaited<ReturnType<typeof execute>>;
+    try {
+      result = await execute();
+    } catch (error) {
+      await keys.release(viewer.subject, idempotencyKey).catch(() => {});
+      throw error;
+    }
+    const { response, tally } = result;
+    if (response.body.kind === 'complete') {
+      const status = response.status ?? 200;
+      await keys.complete(viewer.subject, idempotencyKey, JSON.parse(response.body.string), status);
+      for (const [name, value] of response.headers) res.setHeader(name, value);
+      res.statusCode = status;
+      res.setHeader('X-SQL-Statements', String(tally.statements));
+      res.end(response.body.string);
+      return;
+    }
+    await keys.release(viewer.subject, idempotencyKey);
+    return send(res, response, tally);
+  }
 
+  const { response, tally } = await execute();
+  return send(res, response, tally);
+}
+
+async function send(res: ServerResponse, response: Awaited<ReturnType<ApolloServer<Context>['executeHTTPGraphQLRequest']>>, tally: StatementTally) {
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {

@@ -561,6 +561,45 @@ export const statusChangeSources = citation('status_change_sources', projectStat
 export const successionSources = citation('succession_sources', agencySuccessions.id, 'succession_id');
 export const agencySources = citation('agency_sources', agencies.id, 'agency_id');
 
+/** Every successful write, in the transaction of the write. Append-only. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    actorSubject: text('actor_subject').notNull(),
+    actorRole: text('actor_role').notNull(),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: integer('entity_id').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    requestId: text('request_id').notNull(),
+    clientMutationId: text('client_mutation_id'),
+  },
+  (t) => [
+    index('audit_log_entity_idx').on(t.entityType, t.entityId, t.id),
+    index('audit_log_actor_idx').on(t.actorSubject, t.id),
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_action_idx').on(t.action),
+  ],
+);
+
+/** Responses of requests sent with an Idempotency-Key, per caller, so a repeat answers the first result. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    subject: text('subject').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    /** Null while the first request is still running. */
+    response: jsonb('response'),
+    httpStatus: integer('http_status'),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [primaryKey({ name: 'idempotency_keys_pkey', columns: [t.subject, t.key] }), index('idempotency_keys_created_at_idx').on(t.createdAt)],
+);
+
 export type LegalDocumentRow = typeof legalDocuments.$inferSelect;
 export type AgencyRow = typeof agencies.$inferSelect;
 export type AgencySuccessionRow = typeof agencySuccessions.$inferSelect;
@@ -577,3 +616,4 @@ export type ProjectRow = typeof projects.$inferSelect;
 export type ProjectLocationRow = typeof projectLocations.$inferSelect;
 export type ProjectStatusChangeRow = typeof projectStatusChanges.$inferSelect;
 export type FundingAllocationRow = typeof fundingAllocations.$inferSelect;
+export type AuditLogRow = typeof auditLog.$inferSelect;

@@ -7,14 +7,17 @@ export function rootConnection<Row extends { id: number }>(
   scheduler: BatchScheduler,
   args: PageArgs,
   ordering: Ordering<Row>,
-  byId: RequestLoader<number, Row | null>,
+  byId: RequestLoader<number, Row | null> | null,
   fetchPage: (request: PageRequest) => Promise<Row[]>,
   countAll: () => Promise<number>,
 ): Connection<Row> {
   const request = pageRequest(args, ordering);
   return connection(
     ordering,
-    async () => toPage(prime(byId, await scheduler.track(() => fetchPage(request))), request),
+    async () => {
+      const rows = await scheduler.track(() => fetchPage(request));
+      return toPage(byId ? prime(byId, rows) : rows, request);
+    },
     () => scheduler.track(countAll),
   );
 }

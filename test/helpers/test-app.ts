@@ -43,8 +43,19 @@ export async function createTestDatabase(): Promise<{ databaseUrl: string | null
   };
 }
 
+/** The HS256 secret test servers check tokens with. */
+export const TEST_JWT_SECRET = 'test-secret-of-the-registry-test-suite-0123456789';
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { port: 0, databaseUrl: null, pgliteDataDir: 'memory://', nodeEnv: 'test', seedOnStart: true, ...overrides };
+  return {
+    port: 0,
+    databaseUrl: null,
+    pgliteDataDir: 'memory://',
+    nodeEnv: 'test',
+    seedOnStart: true,
+    auth: { secret: TEST_JWT_SECRET, publicKey: null, jwksUrl: null, issuer: null, audience: null, rolesClaim: 'roles', requireAuthForReads: false },
+    ...overrides,
+  };
 }
 
 const quietLogger = { info: () => {}, warn: () => {}, error: () => {} };

@@ -2,11 +2,18 @@ import { ConfigError, loadConfig } from '../../src/config';
 
 describe('loadConfig', () => {
   it('defaults to port 4000 and the embedded database in .data/pglite', () => {
-    expect(loadConfig({})).toEqual({ port: 4000, databaseUrl: null, pgliteDataDir: '.data/pglite', nodeEnv: 'development', seedOnStart: true });
+    expect(loadConfig({})).toEqual({
+      port: 4000,
+      databaseUrl: null,
+      pgliteDataDir: '.data/pglite',
+      nodeEnv: 'development',
+      seedOnStart: true,
+      auth: { secret: null, publicKey: null, jwksUrl: null, issuer: null, audience: null, rolesClaim: 'roles', requireAuthForReads: false },
+    });
   });
 
   it('reads PORT, DATABASE_URL, PGLITE_DATA_DIR and NODE_ENV', () => {
-    const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u@db:5432/registry', PGLITE_DATA_DIR: 'memory://', NODE_ENV: 'production' });
+    const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u@db:5432/registry', PGLITE_DATA_DIR: 'memory://', NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) });
     expect(config).toMatchObject({ port: 8080, databaseUrl: 'postgres://u@db:5432/registry', pgliteDataDir: 'memory://', nodeEnv: 'production' });
   });
 
@@ -17,6 +24,11 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'not a url' }, /DATABASE_URL must be a postgres/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV must be development, production or test/],
     [{ SEED_ON_START: 'maybe' }, /SEED_ON_START must be true or false/],
+    [{ JWT_SECRET: 'short' }, /JWT_SECRET must be at least 32 characters/],
+    [{ JWT_PUBLIC_KEY: 'not a key' }, /JWT_PUBLIC_KEY must be a PEM public key/],
+    [{ JWT_JWKS_URL: 'ftp://keys' }, /JWT_JWKS_URL must be an http/],
+    [{ REQUIRE_AUTH_FOR_READS: 'yes please' }, /REQUIRE_AUTH_FOR_READS must be true or false/],
+    [{ NODE_ENV: 'production' }, /In production set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL/],
   ])('refuses %j with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

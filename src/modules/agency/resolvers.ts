@@ -1,9 +1,25 @@
 import type { Resolvers } from '../../__generated__/graphql';
 import { toGlobalId } from '../../shared/global-id';
 import { rootConnection } from '../../shared/top-level';
+import { payload } from '../../write';
 import { agencyOrdering } from './agency.repository';
+import { agencyService } from './agency.service';
 
 export const agencyResolvers: Resolvers = {
+  Mutation: {
+    createAgency: async (_, { input }, context) =>
+      payload(input, await agencyService.create(context, input), async (row) => ({ agency: await context.loaders.agencyById.load(row.id) }), { agency: null }),
+    recordAgencySuccession: async (_, { input }, context) =>
+      payload(
+        input,
+        await agencyService.recordSuccession(context, input),
+        async ({ predecessor, successor }) => ({
+          predecessor: await context.loaders.agencyById.load(predecessor.id),
+          successor: await context.loaders.agencyById.load(successor.id),
+        }),
+        { predecessor: null, successor: null },
+      ),
+  },
   Query: {
     agencies: (_, args, { loaders, repos, scheduler }) =>
       rootConnection(scheduler, args, agencyOrdering, loaders.agencyById, (request) => repos.agencies.agenciesPage(request), () => repos.agencies.countAgencies()),

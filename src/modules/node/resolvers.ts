@@ -23,12 +23,15 @@ export function asNode<T extends object | null>(type: NodeType, row: T): T {
   return row;
 }
 
+/** The object of `type` with database id `id`, or null. */
+export function loadNodeOf(type: NodeType, id: number, loaders: Loaders): Promise<object | null> {
+  return loaderFor[type](loaders).load(id);
+}
+
 async function loadNode(globalId: string, loaders: Loaders) {
   const decoded = fromGlobalId(globalId);
   if (!decoded) return null;
-  const row = await loaderFor[decoded.type](loaders).load(decoded.id);
-  if (row) nodeTypes.set(row, decoded.type);
-  return row;
+  return asNode(decoded.type, await loadNodeOf(decoded.type, decoded.id, loaders));
 }
 
 export const nodeResolvers: Resolvers = {

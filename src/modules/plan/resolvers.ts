@@ -2,9 +2,15 @@ import type { Resolvers } from '../../__generated__/graphql';
 import type { AssignmentModel } from '../../models';
 import { toGlobalId } from '../../shared/global-id';
 import { rootConnection } from '../../shared/top-level';
+import { payload } from '../../write';
 import { planOrdering } from './plan.repository';
+import { planService } from './plan.service';
 
 export const planResolvers: Resolvers = {
+  Mutation: {
+    createPlan: async (_, { input }, context) =>
+      payload(input, await planService.create(context, input), async (row) => ({ plan: await context.loaders.planById.load(row.id) }), { plan: null }),
+  },
   Query: {
     plans: (_, args, { loaders, repos, scheduler }) =>
       rootConnection(scheduler, args, planOrdering, loaders.planById, (request) => repos.plans.plansPage(request), () => repos.plans.countPlans()),

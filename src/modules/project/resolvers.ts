@@ -1,9 +1,45 @@
 import type { Resolvers } from '../../__generated__/graphql';
 import { toGlobalId } from '../../shared/global-id';
+import { payload } from '../../write';
 import { ROOT } from './project.repository';
+import { projectService } from './project.service';
 import { OC4IDS_PROJECT_STATUS } from './status';
 
 export const projectResolvers: Resolvers = {
+  Mutation: {
+    createProject: async (_, { input }, context) =>
+      payload(input, await projectService.create(context, input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
+    updateProject: async (_, { input }, context) =>
+      payload(input, await projectService.update(context, input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
+    archiveProject: async (_, { input }, context) =>
+      payload(input, await projectService.archive(context, input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
+    changeProjectStatus: async (_, { input }, context) =>
+      payload(
+        input,
+        await projectService.changeStatus(context, input),
+        async ({ project, change }) => ({
+          project: await context.loaders.projectById.load(project.id),
+          statusChange: await context.loaders.statusChangeById.load(change.id),
+        }),
+        { project: null, statusChange: null },
+      ),
+    setProjectFunding: async (_, { input }, context) =>
+      payload(input, await projectService.setFunding(context, input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
+    linkProjectToTask: async (_, { input }, context) =>
+      payload(
+        input,
+        await projectService.link(context, input, 'linkProjectToTask'),
+        async ({ project, taskId }) => ({ project: await context.loaders.projectById.load(project.id), task: await context.loaders.taskById.load(taskId) }),
+        { project: null, task: null },
+      ),
+    unlinkProjectFromTask: async (_, { input }, context) =>
+      payload(
+        input,
+        await projectService.link(context, input, 'unlinkProjectFromTask'),
+        async ({ project, taskId }) => ({ project: await context.loaders.projectById.load(project.id), task: await context.loaders.taskById.load(taskId) }),
+        { project: null, task: null },
+      ),
+  },
   Query: {
     project: (_, { code }, { loaders }) => loaders.projectByCode.load(code.normalize('NFC')),
     projects: (_, args, { loaders }) => loaders.projects(ROOT, args),

@@ -1,0 +1,91 @@
+import { eq, inArray } from 'drizzle-orm';
+import type { CreatePlanInput, PlanSectionInput } from '../../__generated__/graphql';
+import type { Context } from '../../context';
+import { agencies, legalDocuments, plans, type PlanRow } from '../../db/schema';
+import { fail, UserErrors } from '../../shared/user-errors';
+import { runWrite, type WriteOutcome } from '../../write';
+import { flattenSections, insertPlan, type SectionDefinition } from './plan.writer';
+
+const SECTION_NUMBER = /^[\p{L}\p{N}]{1,10}(\.[\p{L}\p{N}]{1,10}){0,5}$/u;
+
+function toDefinition(section: PlanSectionInput): SectionDefinition {
+  return {
+    number: section.number.normalize('NFC'),
+    heading: section.heading,
+    body: section.body ?? null,
+    assignments: section.assignments ?? [],
+    tasks: (section.tasks ?? []).map((text) => ({ text })),
+    children: (section.children ?? []).map(toDefinition),
+    sourceIncomplete: section.sourceIncomplete ?? false,
+  };
+}
+
+/** Rules of plan writes (admin). */
+export const planService = {
+  async create(context: Context, input: CreatePlanInput): Promise<WriteOutcome<PlanRow>> {
+    const errors = new UserErrors();
+    errors.text(input.code, ['input', 'code'], { max: 100, required: true });
+    errors.text(input.title, ['input', 'title'], { max: 2000, required: true });
+    errors.text(input.titleEn, ['input', 'titleEn'], { max: 2000 });
+    const sections = input.sections.map(toDefinition);
+    const flat = flattenSections({ sections });
+    if (flat.length === 0) errors.add(['input', 'sections'], 'A plan needs at least one section.');
+    if (flat.length > 2000) errors.add(['input', 'sections'], 'At most 2000 sections.');
+    const numbers = new Set<string>();
+    let taskCount = 0;
+    for (const { section, level } of flat) {
+      if (!SECTION_NUMBER.test(section.number)) errors.add(['input', 'sections'], `Section number "${section.number}" is malformed (e.g. "II.4.b").`);
+      if (numbers.has(section.number)) errors.add(['input', 'sections'], `Section ${section.number} appears twice.`, 'DUPLICATE');
+      if (level > 6) errors.add(['input', 'sections'], `Section ${section.number} nests deeper than 6 levels.`);
+      numbers.add(section.number);
+      errors.text(section.heading, ['input', 'sections', section.number, 'heading'], { max: 5000, required: true });
+      for (const text of section.tasks ?? []) errors.text(text.text, ['input', 'sections', section.number, 'tasks'], { max: 20000, required: true });
+      taskCount += section.tasks?.length ?? 0;
+    }
+    if (taskCount > 10000) errors.add(['input', 'sections'], 'At most 10000 tasks.');
+    for (const [i, target] of (input.targets ?? []).entries()) {
+      if (target.year < 1900 || target.year > 2200) errors.add(['input', 'targets', i, 'year'], 'Must be a year from 1900 to 2200.');
+    }
+    if (errors.any) return { ok: false, userErrors: errors.list };
+    return runWrite(context, { action: 'createPlan', role: 'admin', clientMutationId: input.clientMutationId }, async (tx, audit) => {
+      if ((await tx.select({ id: plans.id }).from(plans).where(eq(plans.code, input.code))).length > 0) {
+        fail(['input', 'code'], `A plan with the code "${input.code}" already exists.`, 'DUPLICATE');
+      }
+      const agencyCodes = [input.issuerCode, ...flat.flatMap(({ section }) => (section.assignments ?? []).map((a) => a.agencyCode))];
+      const agencyIds = new Map(
+        (await tx.select({ id: agencies.id, code: agencies.code }).from(agencies).where(inArray(agencies.code, [...new Set(agencyCodes)]))).map((a) => [a.code, a.id]),
+      );
+      for (const code of new Set(agencyCodes)) {
+        if (!agencyIds.has(code)) fail(['input', code === input.issuerCode ? 'issuerCode' : 'sections'], `No agency has the code "${code}".`, 'NOT_FOUND');
+      }
+      const documentCodes = [...new Set((input.legalBasis ?? []).map((b) => b.documentCode))];
+      const documentIds = new Map(
+        documentCodes.length
+          ? (await tx.select({ id: legalDocuments.id, code: legalDocuments.code }).from(legalDocuments).where(inArray(legalDocuments.code, documentCodes))).map((d) => [d.code, d.id])
+          : [],
+      );
+      for (const code of documentCodes) if (!documentIds.has(code)) fail(['input', 'legalBasis'], `No legal document has the code "${code}".`, 'NOT_FOUND');
+      const planId = await insertPlan(
+        tx,
+        {
+          code: input.code,
+          title: input.title,
+          titleEn: input.titleEn ?? null,
+          issuedOn: input.issuedOn,
+          issuerCode: input.issuerCode,
+          place: input.place ?? null,
+          sourceText: null,
+          sourceComplete: input.sourceComplete ?? true,
+          legalBasis: input.legalBasis ?? [],
+          targets: input.targets ?? [],
+          sections,
+        },
+        agencyIds,
+        documentIds,
+      );
+      const [plan] = await tx.select().from(plans).where(eq(plans.id, planId));
+      await audit({ entityType: 'Plan', entityId: planId, before: null, after: { ...plan, sections: flat.length, tasks: taskCount } });
+      return plan;
+    });
+  },
+};

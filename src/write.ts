@@ -1,0 +1,62 @@
+import type { Context } from './context';
+import type { Db } from './db/client';
+import { createLoaders } from './loaders';
+import { assertRole, type Role } from './modules/auth/auth';
+import { AuditRepository } from './modules/audit/audit.repository';
+import { UserInputFailure, type UserError } from './shared/user-errors';
+
+/** What a write records in the audit log besides who, when and which request. */
+export interface AuditRecord {
+  entityType: string;
+  entityId: number;
+  before: unknown;
+  after: unknown;
+}
+
+export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; userErrors: UserError[] };
+
+/**
+ * Runs one mutation: checks the caller's role, runs `work` in a transaction that also writes the audit entries it
+ * records, and rolls everything back when `work` reports user errors (by throwing UserInputFailure) or fails.
+ * After a successful write the request's loaders start afresh, so the payload shows the new state.
+ */
+export async function runWrite<T>(
+  context: Context,
+  spec: { action: string; role: Role; clientMutationId?: string | null },
+  work: (tx: Db, audit: (record: AuditRecord) => Promise<void>) => Promise<T>,
+): Promise<WriteOutcome<T>> {
+  assertRole(context.viewer, spec.role, spec.action);
+  const viewer = context.viewer;
+  try {
+    const value = await context.database.db.transaction(async (tx) => {
+      const audit = new AuditRepository(tx as unknown as Db);
+      return work(tx as unknown as Db, (record) =>
+        audit.record({
+          ...record,
+          actorSubject: viewer.subject,
+          actorRole: viewer.role,
+          action: spec.action,
+          requestId: context.requestId,
+          clientMutationId: spec.clientMutationId ?? null,
+        }),
+      );
+    });
+    context.loaders = createLoaders(context.repos, context.scheduler);
+    return { ok: true, value };
+  } catch (error) {
+    if (error instanceof UserInputFailure) return { ok: false, userErrors: error.errors };
+    throw error;
+  }
+}
+
+/** A mutation payload: the objects `build` loads on success, or the user errors; `clientMutationId` echoed. */
+export async function payload<T, P extends object>(
+  input: { clientMutationId?: string | null },
+  outcome: WriteOutcome<T>,
+  build: (value: T) => Promise<P>,
+  empty: P,
+): Promise<P & { clientMutationId: string | null; userErrors: UserError[] }> {
+  const clientMutationId = input.clientMutationId ?? null;
+  if (!outcome.ok) return { ...empty, clientMutationId, userErrors: outcome.userErrors };
+  return { ...(await build(outcome.value)), clientMutationId, userErrors: [] };
+}
