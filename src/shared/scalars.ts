@@ -29,11 +29,12 @@ export const DateScalar = new GraphQLScalarType({
 });
 
 function parseDateTime(value: unknown): string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+  const match = typeof value === 'string' ? /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/.exec(value) : null;
+  if (!match || !isValidDate(match[1]) || match[1] < '0001-01-01') {
     throw inputError(`DateTime must be ISO 8601 with a time zone, got ${JSON.stringify(value)}`);
   }
   // Kept as written: PostgreSQL reads it to the microsecond, where a JavaScript Date would round to the millisecond.
-  return value;
+  return match[0];
 }
 
 export const DateTimeScalar = new GraphQLScalarType({

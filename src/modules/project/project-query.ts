@@ -85,7 +85,7 @@ function agencyIds(codes: string[], includeSuccessors: boolean): SQL {
     select id from later union select id from earlier`;
 }
 
-/** The SQL condition for a filter, over the `projects` table. Throws BAD_USER_INPUT for input it cannot take. */
+/** The SQL condition for a filter, over the `projects` table, and the words results are ranked by. */
 export function projectFilterSql(filter: ProjectFilter | null | undefined, depth = 0): { where: SQL | undefined; search: string[] } {
   if (!filter) return { where: undefined, search: [] };
   if (depth > MAX_FILTER_DEPTH) throw badUserInput(`Filters nest at most ${MAX_FILTER_DEPTH} levels deep.`, { argument: 'filter', maximum: MAX_FILTER_DEPTH });
@@ -172,7 +172,8 @@ export function projectFilterSql(filter: ProjectFilter | null | undefined, depth
     if (!items) return undefined;
     const parts = items.map((item) => {
       const part = projectFilterSql(item, depth + 1);
-      search.push(...part.search);
+      // Only words every result must contain rank results: those of `and`, not of `or` or `not`.
+      if (name === 'and') search.push(...part.search);
       return part.where ?? sql`true`;
     });
     if (parts.length === 0) return name === 'and' ? sql`true` : sql`false`;
@@ -231,7 +232,9 @@ export function projectQuery(args: ProjectListArgs): ProjectQuery {
     search.length > 0
       ? sql`(case when strpos(${projects.searchText}, registry_fold(${search.join(' ')})) > 0
                then 2 + 1.0 / strpos(${projects.searchText}, registry_fold(${search.join(' ')}))
-               else 1.0 / (1 + strpos(${projects.searchText}, registry_fold(${search[0]}))) end)::float8`
+               when strpos(${projects.searchText}, registry_fold(${search[0]})) > 0
+               then 1.0 / (1 + strpos(${projects.searchText}, registry_fold(${search[0]})))
+               else 0 end)::float8`
       : undefined;
   const order = ordering(args.orderBy, rank, search);
   const request = pageRequest(args, order);
