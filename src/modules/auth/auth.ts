@@ -22,7 +22,7 @@ export function unauthenticated(message: string): GraphQLError {
 }
 
 export function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
 }
 
 /** The caller must have `role` or a stronger one. */
