@@ -13,7 +13,11 @@ export interface App {
 
 /** Opens the database, applies pending migrations, seeds an empty database, and builds the server. */
 export async function startApp(config: Config, logger: Logger = console): Promise<App> {
-  const database = await openDatabase(config);
+  const database = await openDatabase({
+    ...config,
+    poolSize: config.operations.poolSize,
+    statementTimeoutMs: config.operations.statementTimeoutMs,
+  });
   try {
     await migrateDatabase(database);
     if (config.seedOnStart && !(await hasPlans(database.db))) {

@@ -9,6 +9,38 @@ export interface Config {
   /** Seed the plan's data on start when the database holds no plan. */
   seedOnStart: boolean;
   auth: AuthConfig;
+  operations: OperationsConfig;
+}
+
+/** Limits on what one request may ask, each configurable (see the README). */
+export interface Limits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  /** Estimated cost: connections multiply their children by `first`/`last` (20 when not given). */
+  maxCost: number;
+  allowBatchedRequests: boolean;
+}
+
+export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxAliases: 30, maxTokens: 5000, maxDirectives: 50, maxCost: 25000, allowBatchedRequests: false };
+
+/** Limits, timeouts and the operational side. */
+export interface OperationsConfig {
+  limits: Limits;
+  /** Longest a single SQL statement may run. */
+  statementTimeoutMs: number;
+  /** Longest a request may take before it is answered with a timeout. */
+  requestTimeoutMs: number;
+  /** How long shutdown waits for requests in flight. */
+  shutdownTimeoutMs: number;
+  /** Origins allowed by CORS: `*` or a list. */
+  corsOrigins: '*' | string[];
+  /** Redis for the persisted-query cache; null for the in-memory one. */
+  redisUrl: string | null;
+  logLevel: string;
+  /** Connections in the PostgreSQL pool. */
+  poolSize: number;
 }
 
 /** How bearer tokens are checked. With none of secret, public key or JWKS URL, development signs with a local secret. */
@@ -76,6 +108,52 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('In production set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL: tokens cannot be checked without a key');
   }
 
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const text = env[name]?.trim();
+    if (text === undefined || text === '') return fallback;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const text = env[name]?.trim().toLowerCase();
+    if (text === undefined || text === '') return fallback;
+    if (!['true', 'false', '1', '0'].includes(text)) problems.push(`${name} must be true or false, got "${env[name]}"`);
+    return text === 'true' || text === '1';
+  };
+  const limits: Limits = {
+    maxDepth: integer('MAX_QUERY_DEPTH', DEFAULT_LIMITS.maxDepth, 2, 100),
+    maxAliases: integer('MAX_ALIASES', DEFAULT_LIMITS.maxAliases, 1, 10000),
+    maxTokens: integer('MAX_TOKENS', DEFAULT_LIMITS.maxTokens, 100, 1000000),
+    maxDirectives: integer('MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives, 1, 10000),
+    maxCost: integer('MAX_QUERY_COST', DEFAULT_LIMITS.maxCost, 10, 100000000),
+    allowBatchedRequests: flag('ALLOW_BATCHED_REQUESTS', DEFAULT_LIMITS.allowBatchedRequests),
+  };
+  const corsText = env.CORS_ORIGINS?.trim() || '*';
+  const corsOrigins = corsText === '*' ? '*' : corsText.split(',').map((origin) => origin.trim()).filter(Boolean);
+  if (corsOrigins !== '*' && corsOrigins.some((origin) => !/^https?:\/\/[^/\s]+$/.test(origin))) {
+    problems.push('CORS_ORIGINS must be * or a comma-separated list of origins such as https://portal.example.org');
+  }
+  const redisUrl = env.REDIS_URL?.trim() || null;
+  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
+  }
+  const operations: OperationsConfig = {
+    limits,
+    statementTimeoutMs: integer('STATEMENT_TIMEOUT_MS', 10000, 100, 3600000),
+    requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 15000, 100, 3600000),
+    shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
+    corsOrigins,
+    redisUrl,
+    logLevel,
+    poolSize: integer('DATABASE_POOL_SIZE', 10, 1, 500),
+  };
+
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -94,5 +172,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rolesClaim: env.JWT_ROLES_CLAIM?.trim() || 'roles',
       requireAuthForReads: requireReadsText === 'true' || requireReadsText === '1',
     },
+    operations,
   };
 }

@@ -23,13 +23,20 @@ export interface DatabaseOptions {
   pgliteDataDir: string;
   /** Connections in the postgres.js pool. */
   poolSize?: number;
+  /** Longest a statement may run before PostgreSQL cancels it; none when left out. */
+  statementTimeoutMs?: number;
 }
+
+/** Database work in flight in this process (statements and transactions), for the pool metrics. */
+export const databaseWork = { inFlight: 0 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options.pgliteDataDir);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.statementTimeoutMs)
+    : openPglite(options.pgliteDataDir, options.statementTimeoutMs);
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, statementTimeoutMs?: number): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { unaccent } = await import('@electric-sql/pglite/contrib/unaccent');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
@@ -37,6 +44,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(inMemory ? dataDir : path.resolve(dataDir), { extensions: { unaccent, pg_trgm } });
+  if (statementTimeoutMs) await client.exec(`set statement_timeout = ${Math.round(statementTimeoutMs)}`);
   const db = drizzle({ client, schema, logger: countingLogger }) as unknown as Db;
   return {
     db,
@@ -56,13 +64,18 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
+async function openPostgres(databaseUrl: string, poolSize: number, statementTimeoutMs?: number): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const client = postgres(databaseUrl, {
     max: poolSize,
     onnotice: () => {},
-    connection: { application_name: 'infrastructure-plan-registry' },
+    // Fail fast when the server is away, rather than holding requests for the default 30 s.
+    connect_timeout: 3,
+    connection: {
+      application_name: 'infrastructure-plan-registry',
+      ...(statementTimeoutMs ? { statement_timeout: Math.round(statementTimeoutMs) } : {}),
+    },
   });
   const db = drizzle({ client, schema, logger: countingLogger }) as unknown as Db;
   const url = new URL(databaseUrl);

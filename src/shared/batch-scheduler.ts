@@ -1,3 +1,5 @@
+import { databaseWork } from '../db/client';
+
 /**
  * Decides when a request's DataLoaders send their batches. A batch waits until none of the request's statements
  * is still running, then every loader that has keys dispatches together. The tree is thus read level by level:
@@ -18,6 +20,7 @@ export class BatchScheduler {
   /** Runs database work for the request, holding back batches until it settles. */
   track<T>(work: () => Promise<T>): Promise<T> {
     this.inFlight += 1;
+    databaseWork.inFlight += 1;
     let result: Promise<T>;
     try {
       result = work();
@@ -26,6 +29,7 @@ export class BatchScheduler {
     }
     return result.finally(() => {
       this.inFlight -= 1;
+      databaseWork.inFlight -= 1;
       this.scheduleFlush();
     });
   }

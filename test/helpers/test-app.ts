@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startApp, type App } from '../../src/app';
-import type { Config } from '../../src/config';
+import { DEFAULT_LIMITS, type Config } from '../../src/config';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -54,6 +54,16 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     nodeEnv: 'test',
     seedOnStart: true,
     auth: { secret: TEST_JWT_SECRET, publicKey: null, jwksUrl: null, issuer: null, audience: null, rolesClaim: 'roles', requireAuthForReads: false },
+    operations: {
+      limits: DEFAULT_LIMITS,
+      statementTimeoutMs: 10000,
+      requestTimeoutMs: 15000,
+      shutdownTimeoutMs: 5000,
+      corsOrigins: '*',
+      redisUrl: null,
+      logLevel: 'silent',
+      poolSize: 10,
+    },
     ...overrides,
   };
 }

@@ -9,6 +9,16 @@ describe('loadConfig', () => {
       nodeEnv: 'development',
       seedOnStart: true,
       auth: { secret: null, publicKey: null, jwksUrl: null, issuer: null, audience: null, rolesClaim: 'roles', requireAuthForReads: false },
+      operations: {
+        limits: { maxDepth: 12, maxAliases: 30, maxTokens: 5000, maxDirectives: 50, maxCost: 25000, allowBatchedRequests: false },
+        statementTimeoutMs: 10000,
+        requestTimeoutMs: 15000,
+        shutdownTimeoutMs: 10000,
+        corsOrigins: '*',
+        redisUrl: null,
+        logLevel: 'info',
+        poolSize: 10,
+      },
     });
   });
 
@@ -29,6 +39,13 @@ describe('loadConfig', () => {
     [{ JWT_JWKS_URL: 'ftp://keys' }, /JWT_JWKS_URL must be an http/],
     [{ REQUIRE_AUTH_FOR_READS: 'yes please' }, /REQUIRE_AUTH_FOR_READS must be true or false/],
     [{ NODE_ENV: 'production' }, /In production set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL/],
+    [{ MAX_QUERY_DEPTH: '1' }, /MAX_QUERY_DEPTH must be a whole number from 2 to 100/],
+    [{ MAX_QUERY_COST: 'lots' }, /MAX_QUERY_COST must be a whole number/],
+    [{ STATEMENT_TIMEOUT_MS: '-5' }, /STATEMENT_TIMEOUT_MS must be a whole number/],
+    [{ ALLOW_BATCHED_REQUESTS: 'sometimes' }, /ALLOW_BATCHED_REQUESTS must be true or false/],
+    [{ CORS_ORIGINS: 'portal.example.org' }, /CORS_ORIGINS must be \* or a comma-separated list of origins/],
+    [{ REDIS_URL: 'http://cache' }, /REDIS_URL must be a redis:\/\//],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
   ])('refuses %j with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

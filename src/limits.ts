@@ -1,0 +1,73 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { Limits } from './config';
+import type { Context } from './context';
+
+/**
+ * Cost like GitHub's and Shopify's: each field costs 1 plus its children, and a connection's children count once
+ * per requested item (`first`/`last`, else the default page size of 20); `nodes(ids:)` once per ID.
+ */
+const costEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  let size = 1;
+  if (Array.isArray(args.ids)) size = args.ids.length;
+  else if (field.args.some((arg) => arg.name === 'first')) {
+    size = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : 20;
+  }
+  return 1 + childComplexity * Math.max(size, 1);
+};
+
+/** The errors graphql-armor raises, with the code and the limit they carry in our API. */
+const ARMOR_ERRORS: [RegExp, string][] = [
+  [/Query depth limit of (\d+) exceeded/, 'DEPTH_LIMIT_EXCEEDED'],
+  [/Aliases limit of (\d+) exceeded/, 'ALIAS_LIMIT_EXCEEDED'],
+  [/Token limit of (\d+) exceeded/, 'TOKEN_LIMIT_EXCEEDED'],
+  [/Directives limit of (\d+) exceeded/, 'DIRECTIVE_LIMIT_EXCEEDED'],
+];
+
+/** Gives graphql-armor's rejections a code of their own and the limit's value. */
+export function describeLimitError(formatted: GraphQLFormattedError): GraphQLFormattedError | null {
+  for (const [pattern, code] of ARMOR_ERRORS) {
+    const match = pattern.exec(formatted.message);
+    if (match) {
+      return { message: formatted.message.replace(/^Syntax Error: /, ''), locations: formatted.locations, extensions: { code, limit: Number(match[1]) } };
+    }
+  }
+  return null;
+}
+
+/** Apollo options that enforce the limits: graphql-armor for the document's shape, a cost estimate before execution. */
+export function limitProtection(limits: Limits, production: boolean) {
+  const armor = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth },
+    maxAliases: { n: limits.maxAliases },
+    maxTokens: { n: limits.maxTokens },
+    maxDirectives: { n: limits.maxDirectives },
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: production },
+  });
+  const { plugins, validationRules } = armor.protect();
+  const costPlugin: ApolloServerPlugin<Context> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, schema }) {
+          const cost = getComplexity({
+            schema,
+            query: document,
+            variables: request.variables ?? {},
+            operationName: request.operationName ?? undefined,
+            estimators: [costEstimator],
+          });
+          if (cost > limits.maxCost) {
+            throw new GraphQLError(
+              `The query's estimated cost is ${cost}, more than the limit of ${limits.maxCost}. Ask for fewer items (first/last) or fewer nested connections.`,
+              { extensions: { code: 'COST_LIMIT_EXCEEDED', cost, limit: limits.maxCost, http: { status: 400 } } },
+            );
+          }
+        },
+      };
+    },
+  };
+  return { plugins: [...(plugins as ApolloServerPlugin<Context>[]), costPlugin], validationRules, allowBatchedHttpRequests: limits.allowBatchedRequests };
+}
