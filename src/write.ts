@@ -13,6 +13,29 @@ export interface AuditRecord {
   after: unknown;
 }
 
+/** The caller must hold `role` for `action`: checked before the input, so nobody below it learns the rules. */
+export function authorize(context: Context, role: Role, action: string): void {
+  assertRole(context.viewer, role, action);
+}
+
+/** Unique keys whose violation means the code the caller gave is taken (a concurrent write got there first). */
+const DUPLICATE_KEYS: Record<string, string> = {
+  projects_code_key: 'code',
+  agencies_code_key: 'code',
+  plans_code_key: 'code',
+  agency_successions_pair_key: 'successorCode',
+};
+
+function duplicateOf(error: unknown): string | null {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const { code, constraint, constraint_name } = current as { code?: string; constraint?: string; constraint_name?: string };
+    const name = constraint_name ?? constraint;
+    if (code === '23505' && name && name in DUPLICATE_KEYS) return DUPLICATE_KEYS[name];
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
 export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; userErrors: UserError[] };
 
 /**
@@ -45,6 +68,8 @@ export async function runWrite<T>(
     return { ok: true, value };
   } catch (error) {
     if (error instanceof UserInputFailure) return { ok: false, userErrors: error.errors };
+    const field = duplicateOf(error);
+    if (field) return { ok: false, userErrors: [{ field: ['input', field], message: 'This already exists (it was just recorded by another request).', code: 'DUPLICATE' }] };
     throw error;
   }
 }

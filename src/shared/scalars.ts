@@ -37,14 +37,23 @@ function parseDateTime(value: unknown): string {
   return match[0];
 }
 
+/** PostgreSQL's `2025-07-01 08:30:00.123456+00` as ISO 8601, keeping every fractional digit it has. */
+export function isoDateTime(value: string): string | null {
+  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)$/.exec(value);
+  if (!match) return null;
+  const [, day, time, fraction = '', zone] = match;
+  const offset = zone === 'Z' || /^[+-]00(:?00)?$/.test(zone) ? 'Z' : zone.length === 3 ? `${zone}:00` : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  // At least milliseconds, as JavaScript prints them; microseconds when the database has them.
+  return `${day}T${time}${(fraction || '.').padEnd(4, '0')}${offset}`;
+}
+
 export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
   serialize(value) {
     if (value instanceof Date) return value.toISOString();
     if (typeof value === 'string') {
-      // PostgreSQL prints `2025-07-01 08:30:00.123+00`; the API speaks ISO 8601.
-      const date = new Date(value.includes('T') ? value : value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'));
-      if (!Number.isNaN(date.getTime())) return date.toISOString();
+      const iso = isoDateTime(value);
+      if (iso) return iso;
     }
     throw new TypeError(`DateTime cannot represent ${String(value)}`);
   },

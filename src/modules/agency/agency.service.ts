@@ -4,7 +4,7 @@ import type { Context } from '../../context';
 import { queryRows } from '../../db/client';
 import { agencies, agencySuccessions, legalDocuments, successionSources, type AgencyRow } from '../../db/schema';
 import { fail, UserErrors } from '../../shared/user-errors';
-import { runWrite, type WriteOutcome } from '../../write';
+import { authorize, runWrite, type WriteOutcome } from '../../write';
 import { checkSources, citeSources } from '../source/source.writer';
 
 const AGENCY_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -12,6 +12,7 @@ const AGENCY_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Rules of agency writes (admin). */
 export const agencyService = {
   async create(context: Context, input: CreateAgencyInput): Promise<WriteOutcome<AgencyRow>> {
+    authorize(context, 'admin', 'createAgency');
     const errors = new UserErrors();
     errors.text(input.code, ['input', 'code'], { max: 64, required: true, pattern: AGENCY_CODE, patternMessage: 'Letters, digits, ".", "-" and "_", e.g. "BD.SGTVT".' });
     errors.text(input.name, ['input', 'name'], { max: 500, required: true });
@@ -43,6 +44,7 @@ export const agencyService = {
   },
 
   async recordSuccession(context: Context, input: RecordAgencySuccessionInput): Promise<WriteOutcome<{ predecessor: AgencyRow; successor: AgencyRow }>> {
+    authorize(context, 'admin', 'recordAgencySuccession');
     const errors = new UserErrors();
     if (input.predecessorCode === input.successorCode) errors.add(['input', 'successorCode'], 'An agency cannot succeed itself.');
     errors.text(input.reason, ['input', 'reason'], { max: 2000, required: true });

@@ -7,7 +7,7 @@ export const IDEMPOTENCY_WINDOW_HOURS = 24;
 
 export type Reservation =
   | { kind: 'reserved' }
-  | { kind: 'replay'; response: unknown; httpStatus: number }
+  | { kind: 'replay'; response: string; httpStatus: number }
   | { kind: 'in-progress' }
   | { kind: 'mismatch' };
 
@@ -20,17 +20,26 @@ export class IdempotencyRepository {
     await this.db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${IDEMPOTENCY_WINDOW_HOURS})`));
     const inserted = await this.db.insert(idempotencyKeys).values({ subject, key, requestHash }).onConflictDoNothing().returning({ key: idempotencyKeys.key });
     if (inserted.length > 0) return { kind: 'reserved' };
-    const [existing] = await this.db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.subject, subject), eq(idempotencyKeys.key, key)));
+    const [existing] = await this.db
+      .select({
+        requestHash: idempotencyKeys.requestHash,
+        // The stored JSON string as text (a jsonb column would be parsed on the way out).
+        response: sql<string | null>`${idempotencyKeys.response} #>> '{}'`,
+        httpStatus: idempotencyKeys.httpStatus,
+      })
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.subject, subject), eq(idempotencyKeys.key, key)));
     if (!existing) return this.reserve(subject, key, requestHash);
     if (existing.requestHash !== requestHash) return { kind: 'mismatch' };
     if (existing.response === null) return { kind: 'in-progress' };
+    // Stored as a JSON string value, so the replay is the first response byte for byte.
     return { kind: 'replay', response: existing.response, httpStatus: existing.httpStatus ?? 200 };
   }
 
-  async complete(subject: string, key: string, response: unknown, httpStatus: number): Promise<void> {
+  async complete(subject: string, key: string, response: string, httpStatus: number): Promise<void> {
     await this.db
       .update(idempotencyKeys)
-      .set({ response: response as object, httpStatus })
+      .set({ response: sql`to_jsonb(cast(${response} as text))`, httpStatus })
       .where(and(eq(idempotencyKeys.subject, subject), eq(idempotencyKeys.key, key)));
   }
 

@@ -3,7 +3,7 @@ import type { CreatePlanInput, PlanSectionInput } from '../../__generated__/grap
 import type { Context } from '../../context';
 import { agencies, legalDocuments, plans, type PlanRow } from '../../db/schema';
 import { fail, UserErrors } from '../../shared/user-errors';
-import { runWrite, type WriteOutcome } from '../../write';
+import { authorize, runWrite, type WriteOutcome } from '../../write';
 import { flattenSections, insertPlan, type SectionDefinition } from './plan.writer';
 
 const SECTION_NUMBER = /^[\p{L}\p{N}]{1,10}(\.[\p{L}\p{N}]{1,10}){0,5}$/u;
@@ -23,6 +23,7 @@ function toDefinition(section: PlanSectionInput): SectionDefinition {
 /** Rules of plan writes (admin). */
 export const planService = {
   async create(context: Context, input: CreatePlanInput): Promise<WriteOutcome<PlanRow>> {
+    authorize(context, 'admin', 'createPlan');
     const errors = new UserErrors();
     errors.text(input.code, ['input', 'code'], { max: 100, required: true });
     errors.text(input.title, ['input', 'title'], { max: 2000, required: true });

@@ -14,7 +14,7 @@ import type { Context } from '../../context';
 import { projects, projectSources, statusChangeSources, type ProjectRow, type ProjectStatusChangeRow } from '../../db/schema';
 import { CURRENCY_CODES } from '../../shared/currency';
 import { fail, UserErrors } from '../../shared/user-errors';
-import { runWrite, type WriteOutcome } from '../../write';
+import { authorize, runWrite, type WriteOutcome } from '../../write';
 import { hasRole } from '../auth/auth';
 import { checkSources } from '../source/source.writer';
 import { ProjectWriter, vndEquivalent } from './project.writer';
@@ -50,17 +50,39 @@ function checkCurrency(errors: UserErrors, field: (string | number)[], currency:
   if (!CURRENCY_CODES.has(currency)) errors.add(field, `"${currency}" is not an ISO 4217 currency code.`, 'INVALID_VALUE');
 }
 
+/** Exact decimal string → integer of its hundredths or millionths. */
+const scaled = (value: string, places: number): bigint => {
+  const [whole, fraction = ''] = value.split('.');
+  return BigInt(whole + fraction.padEnd(places, '0').slice(0, places));
+};
+
+/** The largest amount a money column holds: 22 digits before the decimal point. */
+const MONEY_LIMIT = 10n ** 22n;
+
 function checkRate(errors: UserErrors, field: (string | number)[], currency: string, amount: string | null, rate: string | null, rateDate: string | null): void {
-  if (rate != null && (!RATE.test(rate) || /^0+(\.0+)?$/.test(rate))) errors.add([...field, 'rateToVnd'], 'Must be more than 0 with at most six decimals.');
-  if (currency !== 'VND' && amount !== null && (rate == null || rateDate == null)) {
-    errors.add([...field, rate == null ? 'rateToVnd' : 'rateDate'], `An amount in ${currency} needs the rate to VND and the date of that rate.`);
+  if (currency === 'VND') return; // VND needs no rate; one given is not stored.
+  if (rate != null && (!RATE.test(rate) || /^0+(\.0+)?$/.test(rate))) {
+    errors.add([...field, 'rateToVnd'], 'Must be more than 0 with at most six decimals.');
+    return;
+  }
+  if (amount !== null && rate == null) errors.add([...field, 'rateToVnd'], `An amount in ${currency} needs the rate to VND and the date of that rate.`);
+  else if ((rate == null) !== (rateDate == null)) {
+    errors.add([...field, rate == null ? 'rateToVnd' : 'rateDate'], 'A rate to VND and its date go together: give both or neither.');
   }
   if (rateDate != null && rateDate > today()) errors.add([...field, 'rateDate'], 'May not be in the future.');
+  if (amount !== null && rate != null && MONEY.test(amount) && scaled(amount, 2) * scaled(rate, 6) >= MONEY_LIMIT * 10n ** 8n) {
+    errors.add([...field, 'amount'], 'Its VND equivalent is larger than the registry holds (22 digits).');
+  }
 }
 
-function checkProjectFields(errors: UserErrors, input: Partial<CreateProjectInput>): void {
-  errors.text(input.code, ['input', 'code'], { max: 64, pattern: PROJECT_CODE, patternMessage: 'Letters, digits, ".", "-" and "_", starting with a letter or digit.' });
-  errors.text(input.name, ['input', 'name'], { max: 500 });
+function checkProjectFields(errors: UserErrors, input: Partial<CreateProjectInput>, required: boolean): void {
+  errors.text(input.code, ['input', 'code'], {
+    max: 64,
+    required,
+    pattern: PROJECT_CODE,
+    patternMessage: 'Letters, digits, ".", "-" and "_", starting with a letter or digit.',
+  });
+  errors.text(input.name, ['input', 'name'], { max: 500, required });
   errors.text(input.nameEn, ['input', 'nameEn'], { max: 500 });
   errors.text(input.description, ['input', 'description'], { max: 10000 });
   if (input.lengthKm != null && !LENGTH.test(input.lengthKm)) errors.add(['input', 'lengthKm'], 'Must be at least 0 with at most three decimals.');
@@ -120,10 +142,9 @@ function invalid<T>(errors: UserErrors): WriteOutcome<T> {
 /** Rules of project writes: validation, authorisation, transactions and audit. */
 export const projectService = {
   async create(context: Context, input: CreateProjectInput): Promise<WriteOutcome<ProjectRow>> {
+    authorize(context, 'planner', 'createProject');
     const errors = new UserErrors();
-    errors.text(input.code, ['input', 'code'], { max: 64, required: true });
-    errors.text(input.name, ['input', 'name'], { max: 500, required: true });
-    checkProjectFields(errors, input);
+    checkProjectFields(errors, input, true);
     const effectiveOn = input.statusEffectiveOn ?? today();
     if (effectiveOn > today()) errors.add(['input', 'statusEffectiveOn'], 'May not be in the future.');
     if (errors.any) return invalid(errors);
@@ -158,12 +179,13 @@ export const projectService = {
   },
 
   async update(context: Context, input: UpdateProjectInput): Promise<WriteOutcome<ProjectRow>> {
+    authorize(context, 'planner', 'updateProject');
     const errors = new UserErrors();
     const id = errors.id(input.id, 'Project', ['input', 'id']);
     for (const field of ['code', 'name', 'sector', 'type'] as const) {
       if (field in input && input[field] === null) errors.add(['input', field], 'May not be cleared.');
     }
-    checkProjectFields(errors, input as Partial<CreateProjectInput>);
+    checkProjectFields(errors, input as Partial<CreateProjectInput>, false);
     if (errors.any || id === null) return invalid(errors);
     return runWrite(context, { action: 'updateProject', role: 'planner', clientMutationId: input.clientMutationId }, async (tx, audit) => {
       const writer = new ProjectWriter(tx);
@@ -200,6 +222,7 @@ export const projectService = {
   },
 
   async archive(context: Context, input: ArchiveProjectInput): Promise<WriteOutcome<ProjectRow>> {
+    authorize(context, 'planner', 'archiveProject');
     const errors = new UserErrors();
     const id = errors.id(input.id, 'Project', ['input', 'id']);
     errors.text(input.reason, ['input', 'reason'], { max: 2000 });
@@ -216,6 +239,7 @@ export const projectService = {
   },
 
   async changeStatus(context: Context, input: ChangeProjectStatusInput): Promise<WriteOutcome<{ project: ProjectRow; change: ProjectStatusChangeRow }>> {
+    authorize(context, 'planner', 'changeProjectStatus');
     const errors = new UserErrors();
     const id = errors.id(input.projectId, 'Project', ['input', 'projectId']);
     errors.text(input.note, ['input', 'note'], { max: 5000 });
@@ -232,7 +256,7 @@ export const projectService = {
         const message = adminOnly
           ? `Only an admin may reopen a ${project.status} project.`
           : `A ${project.status} project cannot become ${input.status}${STATUS_TRANSITIONS[project.status].length ? `; it may become ${STATUS_TRANSITIONS[project.status].join(', ')}` : '; that status is final'}.`;
-        fail(['input', 'status'], message, 'INVALID_TRANSITION');
+        fail(['input', 'status'], message, adminOnly ? 'NOT_ALLOWED' : 'INVALID_TRANSITION');
       }
       const last = await writer.lastStatusChange(id);
       if (last && input.effectiveOn < last.effectiveOn) {
@@ -248,6 +272,7 @@ export const projectService = {
   },
 
   async setFunding(context: Context, input: SetProjectFundingInput): Promise<WriteOutcome<ProjectRow>> {
+    authorize(context, 'planner', 'setProjectFunding');
     const errors = new UserErrors();
     const id = errors.id(input.projectId, 'Project', ['input', 'projectId']);
     if (input.allocations.length > 200) errors.add(['input', 'allocations'], 'At most 200 allocations.');
@@ -297,6 +322,7 @@ export const projectService = {
   },
 
   async link(context: Context, input: LinkProjectToTaskInput | UnlinkProjectFromTaskInput, action: 'linkProjectToTask' | 'unlinkProjectFromTask') {
+    authorize(context, 'planner', action);
     const errors = new UserErrors();
     const projectId = errors.id(input.projectId, 'Project', ['input', 'projectId']);
     const taskId = errors.id(input.taskId, 'PlanTask', ['input', 'taskId']);
