@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import { openDatabase, type Database } from './db/client';
 import { migrateDatabase } from './db/migrate';
+import { createLogger } from './observability/logger';
 import { createServer, type Logger, type RegistryServer } from './server';
 import { hasPlans, seedDatabase } from '../seeds/load';
 
@@ -12,7 +13,7 @@ export interface App {
 }
 
 /** Opens the database, applies pending migrations, seeds an empty database, and builds the server. */
-export async function startApp(config: Config, logger: Logger = console): Promise<App> {
+export async function startApp(config: Config, logger: Logger = createLogger(config.operations.logLevel)): Promise<App> {
   const database = await openDatabase({
     ...config,
     poolSize: config.operations.poolSize,
@@ -22,7 +23,7 @@ export async function startApp(config: Config, logger: Logger = console): Promis
     await migrateDatabase(database);
     if (config.seedOnStart && !(await hasPlans(database.db))) {
       const report = await seedDatabase(database.db);
-      logger.info(`Seeded ${report.plansAdded} plan(s), ${report.projectsAdded} project(s), ${report.agenciesAdded} agencies.`);
+      logger.info(report, `seeded ${report.plansAdded} plan(s), ${report.projectsAdded} project(s), ${report.agenciesAdded} agencies`);
     }
     const server = await createServer(config, database, logger);
     return {

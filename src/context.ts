@@ -16,10 +16,15 @@ export interface Context {
   scheduler: BatchScheduler;
   /** Who is asking (from the bearer token). */
   viewer: Viewer;
+  /**
+   * What the request turned out to be, for logs and metrics. An object of its own: Apollo hands plugins a shallow
+   * copy of the context, and this reference is shared by the copies.
+   */
+  observation: { operationName: string | null; errorCodes: string[] };
 }
 
 export function createContext(database: Database, requestId: string, tally: StatementTally, viewer: Viewer = ANONYMOUS): Context {
   const repos = createRepositories(database.db);
   const scheduler = new BatchScheduler();
-  return { database, repos, loaders: createLoaders(repos, scheduler), requestId, tally, scheduler, viewer };
+  return { database, repos, loaders: createLoaders(repos, scheduler), requestId, tally, scheduler, viewer, observation: { operationName: null, errorCodes: [] } };
 }

@@ -22,7 +22,7 @@ const costEstimator: ComplexityEstimator = ({ field, args, childComplexity }) =>
 const ARMOR_ERRORS: [RegExp, string][] = [
   [/Query depth limit of (\d+) exceeded/, 'DEPTH_LIMIT_EXCEEDED'],
   [/Aliases limit of (\d+) exceeded/, 'ALIAS_LIMIT_EXCEEDED'],
-  [/Token limit of (\d+) exceeded/, 'TOKEN_LIMIT_EXCEEDED'],
+  [/Document contains more than (\d+) tokens/, 'TOKEN_LIMIT_EXCEEDED'],
   [/Directives limit of (\d+) exceeded/, 'DIRECTIVE_LIMIT_EXCEEDED'],
 ];
 
@@ -42,7 +42,8 @@ export function limitProtection(limits: Limits, production: boolean) {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
     maxAliases: { n: limits.maxAliases },
-    maxTokens: { n: limits.maxTokens },
+    // Tokens are counted by graphql-js's own parser (parseOptions below), which reports syntax errors as such.
+    maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: production },
@@ -52,13 +53,18 @@ export function limitProtection(limits: Limits, production: boolean) {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
-          const cost = getComplexity({
-            schema,
-            query: document,
-            variables: request.variables ?? {},
-            operationName: request.operationName ?? undefined,
-            estimators: [costEstimator],
-          });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              variables: request.variables ?? {},
+              operationName: request.operationName ?? undefined,
+              estimators: [costEstimator],
+            });
+          } catch {
+            return; // Invalid variables: execution reports them, with their own code.
+          }
           if (cost > limits.maxCost) {
             throw new GraphQLError(
               `The query's estimated cost is ${cost}, more than the limit of ${limits.maxCost}. Ask for fewer items (first/last) or fewer nested connections.`,
@@ -69,5 +75,10 @@ export function limitProtection(limits: Limits, production: boolean) {
       };
     },
   };
-  return { plugins: [...(plugins as ApolloServerPlugin<Context>[]), costPlugin], validationRules, allowBatchedHttpRequests: limits.allowBatchedRequests };
+  return {
+    plugins: [...(plugins as ApolloServerPlugin<Context>[]), costPlugin],
+    validationRules,
+    parseOptions: { maxTokens: limits.maxTokens },
+    allowBatchedHttpRequests: limits.allowBatchedRequests,
+  };
 }

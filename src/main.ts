@@ -1,26 +1,29 @@
 import { ConfigError, loadConfig } from './config';
 import { startApp } from './app';
+import { createLogger } from './observability/logger';
 
 async function main() {
   const config = loadConfig();
+  const logger = createLogger(config.operations.logLevel);
   const started = Date.now();
-  const app = await startApp(config);
+  const app = await startApp(config, logger);
   const port = await app.server.listen(config.port);
-  console.info(
-    `Infrastructure Plan Registry ready at http://localhost:${port}/graphql in ${Date.now() - started} ms ` +
-      `(${app.database.kind} database at ${app.database.location})`,
+  logger.info(
+    { port, database: app.database.kind, location: app.database.location, startupMs: Date.now() - started },
+    `Infrastructure Plan Registry ready at http://localhost:${port}/graphql (${app.database.kind} database at ${app.database.location})`,
   );
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.info(`${signal} received: closing`);
+    logger.info({ signal }, 'shutting down: no new requests, finishing those in flight');
     try {
       await app.stop();
+      logger.info('stopped');
       process.exit(0);
     } catch (error) {
-      console.error('Error while closing', error);
+      logger.error({ err: error }, 'error while shutting down');
       process.exit(1);
     }
   };

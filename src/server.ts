@@ -1,55 +1,125 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import path from 'node:path';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { sql } from 'drizzle-orm';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { memoryQueryCache, redisQueryCache } from './apq-cache';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
-import type { Database } from './db/client';
+import { databaseWork, queryRows, type Database } from './db/client';
+import { databaseFailure } from './db/errors';
+import { migrationsFolder } from './db/migrate';
 import { countStatements, type StatementTally } from './db/statement-counter';
+import { describeLimitError, limitProtection } from './limits';
 import { createVerifier, type TokenVerifier, type Viewer } from './modules/auth/auth';
 import { IdempotencyRepository } from './modules/idempotency/idempotency.repository';
+import { isOc4idsRoute, serveOc4ids } from './modules/oc4ids/http';
+import { createLogger, type Logger } from './observability/logger';
+import { createMetrics, type Metrics } from './observability/metrics';
 import { buildSchema } from './schema';
 import { ErrorCode } from './shared/errors';
+
+export type { Logger };
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface RegistryServer {
   httpServer: http.Server;
   apollo: ApolloServer<Context>;
+  metrics: Metrics;
   /** Listens on `port` (0 for any free port) and resolves to the port taken. */
   listen(port: number, host?: string): Promise<number>;
+  /** Stops taking requests, lets those in flight finish (up to the shutdown deadline), then stops. */
   close(): Promise<void>;
 }
 
-export type Logger = Pick<Console, 'info' | 'error' | 'warn'>;
+type ServerConfig = Pick<Config, 'nodeEnv' | 'auth' | 'operations'>;
+
+/** Error codes a caller caused; anything else is the server's (or the database's) fault. */
+const CLIENT_CODES = new Set([
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'DEPTH_LIMIT_EXCEEDED',
+  'ALIAS_LIMIT_EXCEEDED',
+  'TOKEN_LIMIT_EXCEEDED',
+  'DIRECTIVE_LIMIT_EXCEEDED',
+  'COST_LIMIT_EXCEEDED',
+  'PAYLOAD_TOO_LARGE',
+  'NOT_FOUND',
+]);
+
+const EXPOSED_HEADERS = 'X-Request-Id, X-SQL-Statements, Idempotent-Replayed';
+const ALLOWED_HEADERS = 'Content-Type, Authorization, Apollo-Require-Preflight, X-Apollo-Operation-Name, Idempotency-Key, X-Request-Id';
+
+const migrationCount = (JSON.parse(readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
 
 /** Builds the API (Apollo and the HTTP routes) over an open, migrated database. Does not listen. */
-export async function createServer(config: Pick<Config, 'nodeEnv' | 'auth'>, database: Database, logger: Logger = console): Promise<RegistryServer> {
-  const verifier = await createVerifier(config, logger);
+export async function createServer(config: ServerConfig, database: Database, logger: Logger = createLogger(config.operations.logLevel)): Promise<RegistryServer> {
+  const verifier = await createVerifier(config, { warn: (message: string) => logger.warn(message) });
+  const metrics = createMetrics();
+  const production = config.nodeEnv === 'production';
+  const protection = limitProtection(config.operations.limits, production);
+  let cache: KeyValueCache<string>;
+  let closeCache = async () => {};
+  if (config.operations.redisUrl) {
+    const redis = await redisQueryCache(config.operations.redisUrl);
+    cache = redis.cache;
+    closeCache = redis.close;
+  } else {
+    cache = memoryQueryCache();
+  }
+
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(),
     includeStacktraceInErrorResponses: false,
     introspection: true,
-    plugins: config.nodeEnv === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],
-    formatError: (formatted, error) => maskError(formatted, error, logger),
+    csrfPrevention: true,
+    allowBatchedHttpRequests: protection.allowBatchedHttpRequests,
+    validationRules: protection.validationRules,
+    parseOptions: protection.parseOptions,
+    cache,
+    persistedQueries: { cache, ttl: 24 * 3600 },
+    plugins: [...(production ? [ApolloServerPluginLandingPageDisabled()] : []), ...protection.plugins, observationPlugin(logger)],
+    formatError: maskError,
   });
   await apollo.start();
 
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
   const httpServer = http.createServer((req, res) => {
-    handle(req, res, { apollo, database, verifier, config }).catch((error) => {
-      logger.error('Unhandled request error', error);
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
+    inFlight += 1;
+    metrics.inFlight.inc();
+    res.on('close', () => {
+      inFlight -= 1;
+      metrics.inFlight.dec();
+      if (inFlight === 0) drained?.();
+    });
+    handle(req, res, { apollo, database, verifier, config, metrics, logger }).catch((error) => {
+      logger.error({ err: error, reqId: res.getHeader('X-Request-Id') }, 'unhandled request error');
+      if (!res.headersSent) sendJson(res, 500, graphqlError('Internal server error', ErrorCode.INTERNAL_SERVER_ERROR));
       else res.end();
     });
   });
   httpServer.keepAliveTimeout = 65_000;
+  httpServer.requestTimeout = config.operations.requestTimeoutMs + 5_000;
 
   return {
     httpServer,
     apollo,
+    metrics,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -60,65 +130,139 @@ export async function createServer(config: Pick<Config, 'nodeEnv' | 'auth'>, dat
       });
     },
     async close() {
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeIdleConnections();
-      });
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, config.operations.shutdownTimeoutMs).unref()),
+        ]);
+      }
+      httpServer.closeAllConnections();
+      await closed;
       await apollo.stop();
+      await closeCache();
+    },
+  };
+}
+
+/** Records the operation's name and error codes on the context, and logs unexpected errors with the request id. */
+function observationPlugin(logger: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operationName }) {
+          contextValue.observation.operationName = operationName ?? null;
+        },
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            const code = error.extensions?.code;
+            if (!(original instanceof GraphQLError) || typeof code !== 'string' || code === ErrorCode.INTERNAL_SERVER_ERROR) {
+              logger.error({ reqId: contextValue.requestId, err: original, path: error.path }, 'unexpected error while answering a request');
+            }
+          }
+        },
+        async willSendResponse({ contextValue, response }) {
+          if (response.body.kind === 'single') {
+            contextValue.observation.errorCodes = (response.body.singleResult.errors ?? []).map((e) => String(e.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
+          }
+        },
+      };
     },
   };
 }
 
 /**
- * Errors the caller can act on keep their message and code. Anything else (a database error, a bug) is logged
- * in full and answered with a generic message, so no SQL, table name or stack trace leaves the server.
+ * Errors the caller can act on keep their message and code (limits get their own code and value). The database
+ * being away or too slow is said as such. Anything else (a bug) is answered with a generic message, so no SQL,
+ * table name or stack trace leaves the server; the plugin above has logged it in full.
  */
-function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
+function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const limit = describeLimitError(formatted);
+  if (limit) return limit;
   const original = unwrapResolverError(error);
   const code = formatted.extensions?.code;
-  const known = original instanceof GraphQLError && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR;
-  if (known) {
-    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+  if (original instanceof GraphQLError && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    const { stacktrace: _stacktrace, http: _http, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
-  logger.error('Unexpected error while answering a request', original);
-  return {
-    message: 'Internal server error',
-    locations: formatted.locations,
-    path: formatted.path,
-    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-  };
+  const base = { locations: formatted.locations, path: formatted.path };
+  switch (databaseFailure(original)) {
+    case 'unavailable':
+      return { ...base, message: 'The database is not reachable right now. Retry in a few seconds.', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+    case 'timeout':
+      return { ...base, message: 'The query ran longer than the statement timeout and was stopped. Ask for less.', extensions: { code: 'QUERY_TIMEOUT' } };
+    default:
+      return { ...base, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  }
 }
 
 interface Handler {
   apollo: ApolloServer<Context>;
   database: Database;
   verifier: TokenVerifier;
-  config: Pick<Config, 'auth'>;
+  config: ServerConfig;
+  metrics: Metrics;
+  logger: Logger;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-async function handle(req: IncomingMessage, res: ServerResponse, { apollo, database, verifier, config }: Handler) {
+async function handle(req: IncomingMessage, res: ServerResponse, handler: Handler) {
+  const { database, config, metrics } = handler;
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const requestId = headerValue(req, 'x-request-id')?.slice(0, 128) || randomUUID();
+  const requestId = headerValue(req, 'x-request-id')?.replace(/[^\x21-\x7e]/g, '').slice(0, 128) || randomUUID();
   res.setHeader('X-Request-Id', requestId);
-
-  if (url.pathname === '/health') {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'Method not allowed' }, { Allow: 'GET, HEAD' });
-    const up = await database.ping();
-    return sendJson(res, up ? 200 : 503, { status: up ? 'ok' : 'degraded', database: up ? 'up' : 'down' });
+  applyCors(req, res, config.operations.corsOrigins);
+  if (req.method === 'OPTIONS') {
+    res.statusCode = 204;
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+    res.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS);
+    res.setHeader('Access-Control-Max-Age', '600');
+    res.end();
+    return;
   }
 
-  if (url.pathname !== '/graphql') {
-    return sendJson(res, 404, { errors: [{ message: `No route ${url.pathname}. The API is at /graphql.`, extensions: { code: 'NOT_FOUND' } }] });
-  }
+  if (isOc4idsRoute(url, database, config)) return serveOc4ids(req, res, url, { database, verifier: handler.verifier, config });
 
+  switch (url.pathname) {
+    case '/health': {
+      const up = await ping(database);
+      return sendJson(res, up ? 200 : 503, { status: up ? 'ok' : 'degraded', database: up ? 'up' : 'down' });
+    }
+    case '/health/live':
+      return sendJson(res, 200, { status: 'ok' });
+    case '/health/ready': {
+      const ready = await readiness(database);
+      return sendJson(res, ready.ready ? 200 : 503, { status: ready.ready ? 'ready' : 'not ready', database: ready.database, migrations: ready.migrations });
+    }
+    case '/metrics': {
+      metrics.dbInUse.set(Math.min(databaseWork.inFlight, config.operations.poolSize));
+      metrics.dbWaiting.set(Math.max(0, databaseWork.inFlight - config.operations.poolSize));
+      res.statusCode = 200;
+      res.setHeader('Content-Type', metrics.registry.contentType);
+      res.end(await metrics.registry.metrics());
+      return;
+    }
+    case '/graphql':
+      return handleGraphQL(req, res, url, requestId, handler);
+    default:
+      return sendJson(res, 404, graphqlError(`No route ${url.pathname}. The API is at /graphql.`, 'NOT_FOUND'));
+  }
+}
+
+async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, handler: Handler) {
+  const { apollo, database, verifier, config, metrics, logger } = handler;
+  const started = process.hrtime.bigint();
   let body: unknown = undefined;
   if (req.method === 'POST') {
     const read = await readBody(req);
     if (read.tooLarge) {
-      return sendJson(res, 413, graphqlError(`Request body is larger than ${MAX_BODY_BYTES} bytes.`, ErrorCode.PAYLOAD_TOO_LARGE, { limit: MAX_BODY_BYTES }));
+      return sendJson(res, 413, graphqlError(`Request body is larger than the limit of ${MAX_BODY_BYTES} bytes.`, ErrorCode.PAYLOAD_TOO_LARGE, { limit: MAX_BODY_BYTES }));
+    }
+    if (read.text.includes('\uFFFD') && !Buffer.from(read.text, 'utf8').equals(read.raw)) {
+      return sendJson(res, 400, graphqlError('Request body is not valid UTF-8.', ErrorCode.BAD_REQUEST));
     }
     const type = (headerValue(req, 'content-type') ?? '').toLowerCase();
     if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
@@ -149,24 +293,38 @@ async function handle(req: IncomingMessage, res: ServerResponse, { apollo, datab
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  const execute = async () => {
-    const tally: StatementTally = { statements: 0 };
-    const response = await countStatements(tally, () =>
+  let context: Context | undefined;
+  const tally: StatementTally = { statements: 0 };
+  const execute = () =>
+    countStatements(tally, () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body },
-        context: async () => createContext(database, requestId, tally, viewer),
+        context: async () => (context = createContext(database, requestId, tally, viewer)),
       }),
     );
-    return { response, tally };
+
+  const observe = (status: number) => {
+    const operation = context?.observation.operationName ?? 'unknown';
+    const codes = context?.observation.errorCodes ?? [];
+    const outcome = codes.length === 0 ? 'ok' : codes.every((code) => CLIENT_CODES.has(code)) ? 'client_error' : 'error';
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    metrics.requests.inc({ operation, outcome });
+    metrics.duration.observe({ operation }, seconds);
+    metrics.statements.observe(tally.statements);
+    logger.info(
+      { reqId: requestId, operation, status, durationMs: Math.round(seconds * 1000 * 10) / 10, statements: tally.statements, errorCodes: codes.length ? codes : undefined },
+      'graphql request',
+    );
   };
 
   // A repeat of a request with the same Idempotency-Key by the same caller answers the first result.
   const idempotencyKey = headerValue(req, 'idempotency-key');
+  let keys: IdempotencyRepository | null = null;
   if (idempotencyKey !== undefined && req.method === 'POST' && viewer.kind === 'user') {
     if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
       return sendJson(res, 400, graphqlError('Idempotency-Key must be 1 to 255 visible ASCII characters.', ErrorCode.BAD_REQUEST));
     }
-    const keys = new IdempotencyRepository(database.db);
+    keys = new IdempotencyRepository(database.db);
     const requestHash = createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
     const reservation = await keys.reserve(viewer.subject, idempotencyKey, requestHash);
     if (reservation.kind === 'mismatch') {
@@ -176,43 +334,93 @@ async function handle(req: IncomingMessage, res: ServerResponse, { apollo, datab
       return sendJson(res, 409, graphqlError('A request with this Idempotency-Key is still running. Retry shortly.', 'IDEMPOTENCY_KEY_IN_USE'), { 'Retry-After': '1' });
     }
     if (reservation.kind === 'replay') {
-      return sendJson(res, reservation.httpStatus, reservation.response, { 'Idempotent-Replayed': 'true', 'X-SQL-Statements': '0' });
-    }
-    let result: Awaited<ReturnType<typeof execute>>;
-    try {
-      result = await execute();
-    } catch (error) {
-      await keys.release(viewer.subject, idempotencyKey).catch(() => {});
-      throw error;
-    }
-    const { response, tally } = result;
-    if (response.body.kind === 'complete') {
-      const status = response.status ?? 200;
-      await keys.complete(viewer.subject, idempotencyKey, JSON.parse(response.body.string), status);
-      for (const [name, value] of response.headers) res.setHeader(name, value);
-      res.statusCode = status;
-      res.setHeader('X-SQL-Statements', String(tally.statements));
-      res.end(response.body.string);
+      res.statusCode = reservation.httpStatus;
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Idempotent-Replayed', 'true');
+      res.setHeader('X-SQL-Statements', '0');
+      res.end(reservation.response);
       return;
     }
-    await keys.release(viewer.subject, idempotencyKey);
-    return send(res, response, tally);
   }
 
-  const { response, tally } = await execute();
-  return send(res, response, tally);
+  let response: Awaited<ReturnType<typeof execute>>;
+  try {
+    response = await withTimeout(execute(), config.operations.requestTimeoutMs);
+  } catch (error) {
+    if (keys && viewer.kind === 'user') await keys.release(viewer.subject, idempotencyKey!).catch(() => {});
+    if (error instanceof RequestTimeout) {
+      observe(503);
+      return sendJson(
+        res,
+        503,
+        graphqlError(`The request took longer than ${config.operations.requestTimeoutMs} ms and was abandoned.`, 'REQUEST_TIMEOUT', { limit: config.operations.requestTimeoutMs }),
+      );
+    }
+    throw error;
+  }
+
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  let status = response.status ?? 200;
+  const codes = context?.observation.errorCodes ?? [];
+  if (codes.length > 0 && codes.every((code) => code === ErrorCode.SERVICE_UNAVAILABLE)) {
+    status = 503;
+    res.setHeader('Retry-After', '2');
+  }
+  res.statusCode = status;
+  res.setHeader('X-SQL-Statements', String(tally.statements));
+  if (response.body.kind === 'complete') {
+    if (keys && viewer.kind === 'user') {
+      if (status < 500) await keys.complete(viewer.subject, idempotencyKey!, response.body.string, status);
+      else await keys.release(viewer.subject, idempotencyKey!);
+    }
+    res.end(response.body.string);
+  } else {
+    if (keys && viewer.kind === 'user') await keys.release(viewer.subject, idempotencyKey!);
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+  observe(status);
 }
 
-async function send(res: ServerResponse, response: Awaited<ReturnType<ApolloServer<Context>['executeHTTPGraphQLRequest']>>, tally: StatementTally) {
-  for (const [name, value] of response.headers) res.setHeader(name, value);
-  res.statusCode = response.status ?? 200;
-  if (response.body.kind === 'complete') {
-    res.setHeader('X-SQL-Statements', String(tally.statements));
-    res.end(response.body.string);
-    return;
+class RequestTimeout extends Error {}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RequestTimeout()), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** True when the database answers within two seconds. */
+async function ping(database: Database): Promise<boolean> {
+  return withTimeout(database.ping(), 2000).catch(() => false);
+}
+
+/** Ready: the database answers and every migration this build ships is applied. */
+async function readiness(database: Database): Promise<{ ready: boolean; database: 'up' | 'down'; migrations: 'applied' | 'pending' | 'unknown' }> {
+  if (!(await ping(database))) return { ready: false, database: 'down', migrations: 'unknown' };
+  try {
+    const [row] = await withTimeout(
+      queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`),
+      2000,
+    );
+    const applied = Number(row.n) >= migrationCount;
+    return { ready: applied, database: 'up', migrations: applied ? 'applied' : 'pending' };
+  } catch {
+    return { ready: false, database: 'up', migrations: 'unknown' };
   }
-  for await (const chunk of response.body.asyncIterator) res.write(chunk);
-  res.end();
+}
+
+function applyCors(req: IncomingMessage, res: ServerResponse, origins: '*' | string[]) {
+  const origin = headerValue(req, 'origin');
+  if (origins === '*') res.setHeader('Access-Control-Allow-Origin', '*');
+  else if (origin && origins.includes(origin)) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Vary', 'Origin');
+  } else return;
+  res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
@@ -220,11 +428,11 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function readBody(req: IncomingMessage): Promise<{ text: string; tooLarge: boolean }> {
+async function readBody(req: IncomingMessage): Promise<{ text: string; raw: Buffer; tooLarge: boolean }> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) {
     req.resume();
-    return { text: '', tooLarge: true };
+    return { text: '', raw: Buffer.alloc(0), tooLarge: true };
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -232,11 +440,12 @@ async function readBody(req: IncomingMessage): Promise<{ text: string; tooLarge:
     size += (chunk as Buffer).length;
     if (size > MAX_BODY_BYTES) {
       req.resume();
-      return { text: '', tooLarge: true };
+      return { text: '', raw: Buffer.alloc(0), tooLarge: true };
     }
     chunks.push(chunk as Buffer);
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: false };
+  const raw = Buffer.concat(chunks);
+  return { text: raw.toString('utf8'), raw, tooLarge: false };
 }
 
 function graphqlError(message: string, code: string, extra: Record<string, unknown> = {}) {
@@ -249,4 +458,3 @@ function sendJson(res: ServerResponse, status: number, payload: unknown, headers
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.end(JSON.stringify(payload));
 }
-

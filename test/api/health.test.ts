@@ -38,12 +38,13 @@ describe('GET /health with the database down', () => {
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({ status: 'degraded', database: 'down' });
 
-      // A query now fails with a coded, masked error: no SQL, no driver message, no stack.
+      // A query now fails fast with SERVICE_UNAVAILABLE (503): no SQL, no driver message, no stack.
       const failed = await t.query('{ plans { totalCount } agencies { totalCount } }');
+      expect(failed.status).toBe(503);
       expect(failed.body.errors?.length).toBeGreaterThan(0);
       for (const error of failed.body.errors ?? []) {
-        expect(error.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
-        expect(error.message).toBe('Internal server error');
+        expect(error.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+        expect(error.message).toMatch(/database is not reachable/);
       }
       expect(JSON.stringify(failed.body)).not.toMatch(/select |from "|stacktrace|PGlite|closed/i);
     } finally {
