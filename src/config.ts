@@ -10,6 +10,11 @@ export interface Config {
   seedOnStart: boolean;
   auth: AuthConfig;
   operations: OperationsConfig;
+  /**
+   * Registered OC4IDS project identifier prefix (OC4IDS_PREFIX), prepended to project codes in OC4IDS ids. The
+   * default `oc4ids-xxxxxx-` is a placeholder: register a prefix with the OC4IDS helpdesk before publishing.
+   */
+  oc4idsPrefix: string;
 }
 
 /** Limits on what one request may ask, each configurable (see the README). */
@@ -23,7 +28,7 @@ export interface Limits {
   allowBatchedRequests: boolean;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxAliases: 30, maxTokens: 5000, maxDirectives: 50, maxCost: 25000, allowBatchedRequests: false };
+export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxAliases: 30, maxTokens: 5000, maxDirectives: 50, maxCost: 100000, allowBatchedRequests: false };
 
 /** Limits, timeouts and the operational side. */
 export interface OperationsConfig {
@@ -154,6 +159,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     poolSize: integer('DATABASE_POOL_SIZE', 10, 1, 500),
   };
 
+  const oc4idsPrefix = env.OC4IDS_PREFIX?.trim() || 'oc4ids-xxxxxx-';
+  if (oc4idsPrefix.length > 100 || !oc4idsPrefix.endsWith('-') || /\s/.test(oc4idsPrefix)) {
+    problems.push(`OC4IDS_PREFIX must be 1 to 100 characters without spaces ending with "-", e.g. oc4ids-bu3kcz-; got "${oc4idsPrefix}"`);
+  }
+
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -173,5 +183,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       requireAuthForReads: requireReadsText === 'true' || requireReadsText === '1',
     },
     operations,
+    oc4idsPrefix,
   };
 }

@@ -11,6 +11,7 @@ import { portfolioResolvers } from './modules/portfolio/resolvers';
 import { auditResolvers } from './modules/audit/resolvers';
 import { projectResolvers } from './modules/project/resolvers';
 import { sourceResolvers } from './modules/source/resolvers';
+import { oc4idsResolvers } from './modules/oc4ids/resolvers';
 import { DateScalar, DateTimeScalar, DecimalScalar, JSONObjectScalar } from './shared/scalars';
 
 export const schemaDirectory = path.resolve(__dirname, '../schema');
@@ -32,7 +33,7 @@ const scalarResolvers: Resolvers = {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [scalarResolvers, nodeResolvers, planResolvers, agencyResolvers, projectResolvers, fundingResolvers, sourceResolvers, portfolioResolvers, auditResolvers] as never,
+    resolvers: [scalarResolvers, nodeResolvers, planResolvers, agencyResolvers, projectResolvers, fundingResolvers, sourceResolvers, portfolioResolvers, auditResolvers, oc4idsResolvers] as never,
     inheritResolversFromInterfaces: true,
   });
 }

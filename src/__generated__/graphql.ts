@@ -465,6 +465,22 @@ export type FundingSource = {
   nameVi: Scalars['String']['output'];
 };
 
+export type ImportOc4idsPackageInput = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An OC4IDS project package (project-package-schema.json), version `0.9`. */
+  package: Scalars['JSONObject']['input'];
+  /** Write the valid projects even when others are rejected; the rejected ones are reported. */
+  partial?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type ImportOc4idsPackagePayload = {
+  __typename?: 'ImportOc4idsPackagePayload';
+  clientMutationId: Maybe<Scalars['String']['output']>;
+  report: Oc4idsImportReport;
+  /** The reasons nothing was written, when nothing was; empty when the import wrote. */
+  userErrors: Array<UserError>;
+};
+
 /** A legal or policy document: a Party conclusion, a decision, a plan, a resolution. */
 export type LegalDocument = Node & {
   __typename?: 'LegalDocument';
@@ -567,6 +583,14 @@ export type Mutation = {
   /** Admin: a plan with its legal basis, targets, sections, tasks and assignments. */
   createPlan: CreatePlanPayload;
   createProject: CreateProjectPayload;
+  /**
+   * Admin: imports an OC4IDS 0.9 project package. The package is checked against the official schema first; its
+   * projects are then upserted by id (the registry prefix stripped), with the public authority as owner agency,
+   * budget breakdowns as funding allocations and locations, in one transaction with an audit entry per project.
+   * Without `partial`, any rejected project rejects the whole package and nothing is written. The request body is
+   * limited to 1 MB: import larger packages with `npm run import:oc4ids`.
+   */
+  importOc4idsPackage: ImportOc4idsPackagePayload;
   linkProjectToTask: LinkProjectToTaskPayload;
   /** Admin: a merger, rename, transfer or split of an agency. */
   recordAgencySuccession: RecordAgencySuccessionPayload;
@@ -639,6 +663,17 @@ export type MutationCreateProjectArgs = {
  * bearer token with the `planner` role (plans, agencies and successions: `admin`). With an `Idempotency-Key`
  * header, a repeat of the same request by the same caller answers the first result and writes nothing again.
  */
+export type MutationImportOc4idsPackageArgs = {
+  input: ImportOc4idsPackageInput;
+};
+
+
+/**
+ * Writes. Each takes one `input` and answers a payload with the changed object and `userErrors`: when any user
+ * error is reported nothing was written. Every write runs in one transaction with its audit entry. Writes need a
+ * bearer token with the `planner` role (plans, agencies and successions: `admin`). With an `Idempotency-Key`
+ * header, a repeat of the same request by the same caller answers the first result and writes nothing again.
+ */
 export type MutationLinkProjectToTaskArgs = {
   input: LinkProjectToTaskInput;
 };
@@ -691,6 +726,40 @@ export type MutationUpdateProjectArgs = {
 export type Node = {
   /** Opaque global ID. Stable for the object's life; do not parse it. */
   id: Scalars['ID']['output'];
+};
+
+export type Oc4idsImportOutcome =
+  | 'CREATED'
+  /** Not written: `reasons` says why. */
+  | 'REJECTED'
+  | 'UPDATED';
+
+/** What the import did with one project of the package. */
+export type Oc4idsImportProjectResult = {
+  __typename?: 'Oc4idsImportProjectResult';
+  /** The registry project code the id gives. */
+  code: Maybe<Scalars['String']['output']>;
+  /** The project's OC4IDS id, when it has one. */
+  id: Maybe<Scalars['String']['output']>;
+  /** Position in the package's `projects`, from 0. */
+  index: Scalars['Int']['output'];
+  /** What the import left out or decided, e.g. fields the registry does not model. */
+  notes: Array<Scalars['String']['output']>;
+  outcome: Oc4idsImportOutcome;
+  /** Why the project was rejected or not written; empty when it was written. */
+  reasons: Array<Scalars['String']['output']>;
+};
+
+export type Oc4idsImportReport = {
+  __typename?: 'Oc4idsImportReport';
+  created: Scalars['Int']['output'];
+  /** Problems of the package itself (version, publisher, ...): any rejects every project. */
+  packageErrors: Array<Scalars['String']['output']>;
+  projects: Array<Oc4idsImportProjectResult>;
+  rejected: Scalars['Int']['output'];
+  updated: Scalars['Int']['output'];
+  /** True when anything was written. */
+  written: Scalars['Boolean']['output'];
 };
 
 /** Sort direction. */
@@ -915,6 +984,12 @@ export type Project = Node & {
   name: Scalars['String']['output'];
   nameEn: Maybe<Scalars['String']['output']>;
   notes: Maybe<Scalars['String']['output']>;
+  /**
+   * The project as an OC4IDS 0.9 project object (Open Contracting for Infrastructure Data Standard 0.9.5): exactly
+   * what `GET /oc4ids/projects/{code}.json` puts in `projects[0]`. `GET /oc4ids/projects.json` exports every
+   * project (with the filters of `projects` as query parameters) as a project package.
+   */
+  oc4ids: Scalars['JSONObject']['output'];
   ownerAgency: Maybe<Agency>;
   plannedCompletion: Maybe<Scalars['Date']['output']>;
   plannedStart: Maybe<Scalars['Date']['output']>;
@@ -1515,6 +1590,8 @@ export type ResolversTypes = ResolversObject<{
   FundingShare: ResolverTypeWrapper<FundingShareModel>;
   FundingSource: ResolverTypeWrapper<FundingSourceModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ImportOc4idsPackageInput: ImportOc4idsPackageInput;
+  ImportOc4idsPackagePayload: ResolverTypeWrapper<ImportOc4idsPackagePayload>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   LegalDocument: ResolverTypeWrapper<LegalDocumentModel>;
@@ -1527,6 +1604,9 @@ export type ResolversTypes = ResolversObject<{
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
+  Oc4idsImportOutcome: Oc4idsImportOutcome;
+  Oc4idsImportProjectResult: ResolverTypeWrapper<Oc4idsImportProjectResult>;
+  Oc4idsImportReport: ResolverTypeWrapper<Oc4idsImportReport>;
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Plan: ResolverTypeWrapper<PlanModel>;
@@ -1611,6 +1691,8 @@ export type ResolversParentTypes = ResolversObject<{
   FundingShare: FundingShareModel;
   FundingSource: FundingSourceModel;
   ID: Scalars['ID']['output'];
+  ImportOc4idsPackageInput: ImportOc4idsPackageInput;
+  ImportOc4idsPackagePayload: ImportOc4idsPackagePayload;
   Int: Scalars['Int']['output'];
   JSONObject: Scalars['JSONObject']['output'];
   LegalDocument: LegalDocumentModel;
@@ -1620,6 +1702,8 @@ export type ResolversParentTypes = ResolversObject<{
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
+  Oc4idsImportProjectResult: Oc4idsImportProjectResult;
+  Oc4idsImportReport: Oc4idsImportReport;
   PageInfo: PageInfo;
   Plan: PlanModel;
   PlanConnection: PlanConnectionModel;
@@ -1848,6 +1932,12 @@ export type FundingSourceResolvers<ContextType = Context, ParentType extends Res
   nameVi?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type ImportOc4idsPackagePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ImportOc4idsPackagePayload'] = ResolversParentTypes['ImportOc4idsPackagePayload']> = ResolversObject<{
+  clientMutationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  report?: Resolver<ResolversTypes['Oc4idsImportReport'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSONObject'], any> {
   name: 'JSONObject';
 }
@@ -1883,6 +1973,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createAgency?: Resolver<ResolversTypes['CreateAgencyPayload'], ParentType, ContextType, RequireFields<MutationCreateAgencyArgs, 'input'>>;
   createPlan?: Resolver<ResolversTypes['CreatePlanPayload'], ParentType, ContextType, RequireFields<MutationCreatePlanArgs, 'input'>>;
   createProject?: Resolver<ResolversTypes['CreateProjectPayload'], ParentType, ContextType, RequireFields<MutationCreateProjectArgs, 'input'>>;
+  importOc4idsPackage?: Resolver<ResolversTypes['ImportOc4idsPackagePayload'], ParentType, ContextType, RequireFields<MutationImportOc4idsPackageArgs, 'input'>>;
   linkProjectToTask?: Resolver<ResolversTypes['LinkProjectToTaskPayload'], ParentType, ContextType, RequireFields<MutationLinkProjectToTaskArgs, 'input'>>;
   recordAgencySuccession?: Resolver<ResolversTypes['RecordAgencySuccessionPayload'], ParentType, ContextType, RequireFields<MutationRecordAgencySuccessionArgs, 'input'>>;
   setProjectFunding?: Resolver<ResolversTypes['SetProjectFundingPayload'], ParentType, ContextType, RequireFields<MutationSetProjectFundingArgs, 'input'>>;
@@ -1892,6 +1983,24 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
   __resolveType: TypeResolveFn<'Agency' | 'FundingAllocation' | 'LegalDocument' | 'Plan' | 'PlanSection' | 'PlanTask' | 'Project' | 'ProjectStatusChange' | 'SourceReference', ParentType, ContextType>;
+}>;
+
+export type Oc4idsImportProjectResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Oc4idsImportProjectResult'] = ResolversParentTypes['Oc4idsImportProjectResult']> = ResolversObject<{
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['Oc4idsImportOutcome'], ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type Oc4idsImportReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Oc4idsImportReport'] = ResolversParentTypes['Oc4idsImportReport']> = ResolversObject<{
+  created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  packageErrors?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  projects?: Resolver<Array<ResolversTypes['Oc4idsImportProjectResult']>, ParentType, ContextType>;
+  rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  written?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -2001,6 +2110,7 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   nameEn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  oc4ids?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   ownerAgency?: Resolver<Maybe<ResolversTypes['Agency']>, ParentType, ContextType>;
   plannedCompletion?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   plannedStart?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -2165,12 +2275,15 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   FundingMixGroup?: FundingMixGroupResolvers<ContextType>;
   FundingShare?: FundingShareResolvers<ContextType>;
   FundingSource?: FundingSourceResolvers<ContextType>;
+  ImportOc4idsPackagePayload?: ImportOc4idsPackagePayloadResolvers<ContextType>;
   JSONObject?: GraphQLScalarType;
   LegalDocument?: LegalDocumentResolvers<ContextType>;
   LinkProjectToTaskPayload?: LinkProjectToTaskPayloadResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
+  Oc4idsImportProjectResult?: Oc4idsImportProjectResultResolvers<ContextType>;
+  Oc4idsImportReport?: Oc4idsImportReportResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Plan?: PlanResolvers<ContextType>;
   PlanConnection?: PlanConnectionResolvers<ContextType>;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startApp, type App } from '../../src/app';
+import { createLogger } from '../../src/observability/logger';
 import { DEFAULT_LIMITS, type Config } from '../../src/config';
 
 export interface GraphQLResponse<T = any> {
@@ -64,11 +65,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       logLevel: 'silent',
       poolSize: 10,
     },
+    oc4idsPrefix: 'oc4ids-xxxxxx-',
     ...overrides,
   };
 }
 
-const quietLogger = { info: () => {}, warn: () => {}, error: () => {} };
+const quietLogger = createLogger('silent');
 
 /** Starts the real server on a free port over a real, migrated database (seeded unless `seedOnStart: false`). */
 export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {

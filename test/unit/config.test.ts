@@ -10,7 +10,7 @@ describe('loadConfig', () => {
       seedOnStart: true,
       auth: { secret: null, publicKey: null, jwksUrl: null, issuer: null, audience: null, rolesClaim: 'roles', requireAuthForReads: false },
       operations: {
-        limits: { maxDepth: 12, maxAliases: 30, maxTokens: 5000, maxDirectives: 50, maxCost: 25000, allowBatchedRequests: false },
+        limits: { maxDepth: 12, maxAliases: 30, maxTokens: 5000, maxDirectives: 50, maxCost: 100000, allowBatchedRequests: false },
         statementTimeoutMs: 10000,
         requestTimeoutMs: 15000,
         shutdownTimeoutMs: 10000,
@@ -19,6 +19,7 @@ describe('loadConfig', () => {
         logLevel: 'info',
         poolSize: 10,
       },
+      oc4idsPrefix: 'oc4ids-xxxxxx-',
     });
   });
 

@@ -1,0 +1,119 @@
+/**
+ * The OC4IDS routes:
+ *
+ * - `GET /oc4ids/projects.json`: a project package of every non-archived project the query parameters select
+ *   (the filters of `Query.projects`, see `filterFromQuery`), streamed.
+ * - `GET /oc4ids/projects/{code}.json`: a package of one project (archived ones too, like `project(code:)`).
+ *
+ * Errors answer `{ errors: [{ message, extensions: { code } }] }`: 400 BAD_USER_INPUT, 404 NOT_FOUND, 405, 401.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SQL } from 'drizzle-orm';
+import { GraphQLError } from 'graphql';
+import type { AuthConfig } from '../../config';
+import type { Database } from '../../db/client';
+import type { TokenVerifier } from '../auth/auth';
+import { exportCondition, oc4idsProjects, streamPackage } from './export';
+import { instantOf, packageEnvelope } from './mapping';
+import { Oc4idsRepository } from './oc4ids.repository';
+import { prefixFor, rememberPrefix } from './settings';
+
+export interface Oc4idsRouteDeps {
+  database: Database;
+  verifier: TokenVerifier;
+  /** The server's configuration; `oc4idsPrefix` falls back to the placeholder when a caller leaves it out. */
+  config: { auth: AuthConfig; oc4idsPrefix?: string };
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * True for the OC4IDS routes. Also records the configured OC4IDS prefix for the database, so `Project.oc4ids`
+ * (which runs in the GraphQL route, over the same database) writes the same ids.
+ */
+export function isOc4idsRoute(url: URL, database: Database, config: Oc4idsRouteDeps['config']): boolean {
+  rememberPrefix(database, config.oc4idsPrefix);
+  return url.pathname === '/oc4ids' || url.pathname.startsWith('/oc4ids/');
+}
+
+function sendError(res: ServerResponse, status: number, message: string, code: string, headers: Record<string, string> = {}) {
+  res.statusCode = status;
+  res.setHeader('Content-Type', JSON_TYPE);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+/** The address of this request, for the package's `uri`: from the Host header when it is a plain host name. */
+function requestUri(req: IncomingMessage, url: URL): string {
+  const forwardedHost = req.headers['x-forwarded-host'];
+  const host = (Array.isArray(forwardedHost) ? forwardedHost[0] : forwardedHost) ?? req.headers.host ?? '';
+  const forwardedProto = req.headers['x-forwarded-proto'];
+  const proto = (Array.isArray(forwardedProto) ? forwardedProto[0] : forwardedProto) === 'https' ? 'https' : 'http';
+  const safeHost = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : 'localhost';
+  return new URL(`${url.pathname}${url.search}`, `${proto}://${safeHost}`).href;
+}
+
+/** Serves an OC4IDS route (see the module comment). */
+export async function serveOc4ids(req: IncomingMessage, res: ServerResponse, url: URL, deps: Oc4idsRouteDeps): Promise<void> {
+  const single = /^\/oc4ids\/projects\/(.+)\.json$/.exec(url.pathname);
+  if (url.pathname !== '/oc4ids/projects.json' && !single) {
+    return sendError(res, 404, `No route ${url.pathname}. OC4IDS packages are at /oc4ids/projects.json and /oc4ids/projects/{code}.json.`, 'NOT_FOUND');
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'Method not allowed', 'METHOD_NOT_ALLOWED', { Allow: 'GET, HEAD' });
+
+  // Reads are open unless REQUIRE_AUTH_FOR_READS; a token that is sent must be valid either way.
+  const authorization = req.headers.authorization;
+  try {
+    const viewer = await deps.verifier.viewerOf(authorization);
+    if (deps.config.auth.requireAuthForReads && viewer.kind === 'anonymous') {
+      return sendError(res, 401, 'This registry requires a bearer token (Authorization: Bearer <token>).', 'UNAUTHENTICATED', { 'WWW-Authenticate': 'Bearer' });
+    }
+  } catch (error) {
+    const message = error instanceof GraphQLError ? error.message : 'The token is not valid.';
+    return sendError(res, 401, message, 'UNAUTHENTICATED', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+  }
+
+  const prefix = prefixFor(deps.database, deps.config.oc4idsPrefix);
+  const repository = new Oc4idsRepository(deps.database.db);
+  const uri = requestUri(req, url);
+
+  if (single) {
+    if ([...url.searchParams.keys()].length > 0) return sendError(res, 400, 'A single project\'s package takes no query parameters.', 'BAD_USER_INPUT');
+    let code: string;
+    try {
+      code = decodeURIComponent(single[1]).normalize('NFC');
+    } catch {
+      return sendError(res, 400, 'The project code in the path is not valid percent-encoding.', 'BAD_USER_INPUT');
+    }
+    const [row] = await repository.projectsByCodes([code]);
+    if (!row) return sendError(res, 404, `No project has the code "${code}".`, 'NOT_FOUND');
+    const [project] = await oc4idsProjects(repository, [row], prefix);
+    const body = JSON.stringify({ ...packageEnvelope(uri, instantOf(row.updatedAt)), projects: [project] });
+    res.statusCode = 200;
+    res.setHeader('Content-Type', JSON_TYPE);
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
+
+  let condition: SQL | undefined;
+  try {
+    condition = exportCondition(url.searchParams);
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT') return sendError(res, 400, error.message, 'BAD_USER_INPUT');
+    throw error;
+  }
+  const summary = await repository.exportSummary(condition);
+  if (summary.count === 0 || summary.lastUpdated === null) {
+    return sendError(res, 404, 'No project matches; an OC4IDS package holds at least one project.', 'NOT_FOUND');
+  }
+  const headers = { 'Content-Type': JSON_TYPE, 'X-Total-Count': String(summary.count) };
+  if (req.method === 'HEAD') {
+    res.statusCode = 200;
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    res.end();
+    return;
+  }
+  // `publishedDate` of a package made on demand is the last change of its contents.
+  await streamPackage(res, repository, { condition, uri, publishedDate: instantOf(summary.lastUpdated), prefix, headers });
+}
