@@ -1,4 +1,4 @@
-import type { Database } from './db/client';
+import type { Database, Db } from './db/client';
 import type { StatementTally } from './db/statement-counter';
 import { ANONYMOUS, type Viewer } from './modules/auth/auth';
 import { BatchScheduler } from './shared/batch-scheduler';
@@ -7,6 +7,8 @@ import { createLoaders, createRepositories, type Loaders, type Repositories } fr
 /** Everything a resolver may use while answering one request. */
 export interface Context {
   database: Database;
+  /** The database as this request uses it: every statement counts into `tally`. */
+  db: Db;
   repos: Repositories;
   loaders: Loaders;
   requestId: string;
@@ -24,7 +26,8 @@ export interface Context {
 }
 
 export function createContext(database: Database, requestId: string, tally: StatementTally, viewer: Viewer = ANONYMOUS): Context {
-  const repos = createRepositories(database.db);
+  const db = database.counting(tally);
+  const repos = createRepositories(db);
   const scheduler = new BatchScheduler();
-  return { database, repos, loaders: createLoaders(repos, scheduler), requestId, tally, scheduler, viewer, observation: { operationName: null, errorCodes: [] } };
+  return { database, db, repos, loaders: createLoaders(repos, scheduler), requestId, tally, scheduler, viewer, observation: { operationName: null, errorCodes: [] } };
 }

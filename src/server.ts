@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { sql } from 'drizzle-orm';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -15,7 +15,7 @@ import { createContext, type Context } from './context';
 import { databaseWork, queryRows, type Database } from './db/client';
 import { databaseFailure } from './db/errors';
 import { migrationsFolder } from './db/migrate';
-import { countStatements, type StatementTally } from './db/statement-counter';
+import type { StatementTally } from './db/statement-counter';
 import { describeLimitError, limitProtection } from './limits';
 import { createVerifier, type TokenVerifier, type Viewer } from './modules/auth/auth';
 import { IdempotencyRepository } from './modules/idempotency/idempotency.repository';
@@ -92,8 +92,17 @@ export async function createServer(config: ServerConfig, database: Database, log
     parseOptions: protection.parseOptions,
     cache,
     persistedQueries: { cache, ttl: 24 * 3600 },
-    plugins: [...(production ? [ApolloServerPluginLandingPageDisabled()] : []), ...protection.plugins, observationPlugin(logger)],
+    plugins: [
+      // Cache hints would instrument every field resolver; the registry sets none.
+      ApolloServerPluginCacheControlDisabled(),
+      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      ...protection.plugins,
+      observationPlugin(logger),
+    ],
     formatError: maskError,
+    // src/main.ts handles SIGTERM/SIGINT and calls close(). Apollo's own handlers would call stop() concurrently, and a
+    // second stop() while the first is running waits on a barrier Apollo never resolves, so shutdown would hang.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 
@@ -296,12 +305,10 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL
   let context: Context | undefined;
   const tally: StatementTally = { statements: 0 };
   const execute = () =>
-    countStatements(tally, () =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body },
-        context: async () => (context = createContext(database, requestId, tally, viewer)),
-      }),
-    );
+    apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body },
+      context: async () => (context = createContext(database, requestId, tally, viewer)),
+    });
 
   const observe = (status: number) => {
     const operation = context?.observation.operationName ?? 'unknown';

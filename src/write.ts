@@ -51,7 +51,7 @@ export async function runWrite<T>(
   assertRole(context.viewer, spec.role, spec.action);
   const viewer = context.viewer;
   try {
-    const value = await context.database.db.transaction(async (tx) => {
+    const value = await context.db.transaction(async (tx) => {
       const audit = new AuditRepository(tx as unknown as Db);
       return work(tx as unknown as Db, (record) =>
         audit.record({

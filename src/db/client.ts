@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
-import { countingLogger } from './statement-counter';
+import { countingLogger, tallyingLogger, type StatementTally } from './statement-counter';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -15,6 +15,8 @@ export interface Database {
   location: string;
   /** True when the database answers a trivial statement. */
   ping(): Promise<boolean>;
+  /** The same database, counting every statement sent through it into `tally`. */
+  counting(tally: StatementTally): Db;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ async function openPglite(dataDir: string, statementTimeoutMs?: number): Promise
     db,
     kind: 'pglite',
     location: inMemory ? dataDir : path.resolve(dataDir),
+    counting: (tally) => countingView(db, tally),
     async ping() {
       try {
         await client.query('select 1');
@@ -72,6 +75,9 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
     onnotice: () => {},
     // Fail fast when the server is away, rather than holding requests for the default 30 s.
     connect_timeout: 3,
+    // postgres.js waits before reconnecting, exponentially in the failures of the whole pool (up to 20 s by default), and
+    // queued queries wait with it: in an outage requests would hang for many seconds. Keep the wait short.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     connection: {
       application_name: 'infrastructure-plan-registry',
       ...(statementTimeoutMs ? { statement_timeout: Math.round(statementTimeoutMs) } : {}),
@@ -83,6 +89,7 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
     db,
     kind: 'postgres',
     location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
+    counting: (tally) => countingView(db, tally),
     async ping() {
       try {
         await client`select 1`;
@@ -95,6 +102,17 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
       await client.end({ timeout: 5 });
     },
   };
+}
+
+/**
+ * A view of `db` whose statements are counted into `tally`. Drizzle reads its logger from the session when it
+ * prepares a statement, so a copy of the session with another logger is all it takes (about a microsecond,
+ * where a new drizzle() costs 300 µs and AsyncLocalStorage slows every promise of the request).
+ */
+function countingView(db: Db, tally: StatementTally): Db {
+  const base = db as unknown as { session: { logger: unknown } };
+  const session = Object.assign(Object.create(Object.getPrototypeOf(base.session)), base.session, { logger: tallyingLogger(tally) });
+  return Object.assign(Object.create(db), { session }) as Db;
 }
 
 /** Runs a hand-written statement and returns its rows, the same way on both drivers. */

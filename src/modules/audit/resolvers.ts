@@ -8,7 +8,7 @@ import { asNode, loadNodeOf } from '../node/resolvers';
 import { auditOrdering, AuditRepository, type AuditFilter } from './audit.repository';
 
 function auditConnection(context: Context, filter: AuditFilter, args: { first?: number | null; after?: string | null; last?: number | null; before?: string | null }) {
-  const repo = new AuditRepository(context.database.db);
+  const repo = new AuditRepository(context.db);
   return rootConnection(
     context.scheduler,
     args,

@@ -17,7 +17,7 @@ function oc4idsLoader(context: Context) {
   if (!loader) {
     loader = scheduledLoader<ProjectRow, Record<string, unknown>, number>(
       context.scheduler,
-      (rows) => oc4idsProjects(new Oc4idsRepository(context.database.db), rows, prefixFor(context.database)),
+      (rows) => oc4idsProjects(new Oc4idsRepository(context.db), rows, prefixFor(context.database)),
       { cacheKeyFn: (row) => row.id },
     );
     loaders.set(context, loader);
