@@ -22,7 +22,7 @@ const costEstimator: ComplexityEstimator = ({ field, args, childComplexity }) =>
 const ARMOR_ERRORS: [RegExp, string][] = [
   [/Query depth limit of (\d+) exceeded/, 'DEPTH_LIMIT_EXCEEDED'],
   [/Aliases limit of (\d+) exceeded/, 'ALIAS_LIMIT_EXCEEDED'],
-  [/Document contains more than (\d+) tokens/, 'TOKEN_LIMIT_EXCEEDED'],
+  [/Document contains more th(?:an|at) (\d+) tokens/, 'TOKEN_LIMIT_EXCEEDED'],
   [/Directives limit of (\d+) exceeded/, 'DIRECTIVE_LIMIT_EXCEEDED'],
 ];
 
@@ -52,7 +52,10 @@ export function limitProtection(limits: Limits, production: boolean) {
   const costPlugin: ApolloServerPlugin<Context> = {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema }) {
+        async didResolveOperation({ request, document, schema, operation }) {
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('This API has no subscriptions; send a query or a mutation.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+          }
           let cost: number;
           try {
             cost = getComplexity({

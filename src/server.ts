@@ -265,8 +265,10 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL
   const { apollo, database, verifier, config, metrics, logger } = handler;
   const started = process.hrtime.bigint();
   let body: unknown = undefined;
+  let bodyText = '';
   if (req.method === 'POST') {
     const read = await readBody(req);
+    bodyText = read.text;
     if (read.tooLarge) {
       return sendJson(res, 413, graphqlError(`Request body is larger than the limit of ${MAX_BODY_BYTES} bytes.`, ErrorCode.PAYLOAD_TOO_LARGE, { limit: MAX_BODY_BYTES }));
     }
@@ -283,6 +285,11 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL
     } else {
       body = read.text;
     }
+  }
+
+  // PostgreSQL text cannot hold NUL, so no argument may carry one: refuse it here rather than fail in SQL.
+  if (bodyText.includes('\u0000') || bodyText.includes('\\u0000') || /%00/.test(url.search)) {
+    return sendJson(res, 400, graphqlError('Text in a request may not contain the NUL character (U+0000).', ErrorCode.BAD_USER_INPUT));
   }
 
   let viewer: Viewer;
