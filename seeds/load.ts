@@ -4,7 +4,7 @@ import { count, inArray } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
 import { flattenSections, insertPlan } from '../src/modules/plan/plan.writer';
 import { vndEquivalent } from '../src/modules/project/project.writer';
-import { sourceFingerprint } from '../src/modules/source/source.writer';
+import { sourceFingerprint, storeSources } from '../src/modules/source/source.writer';
 import {
   agencies,
   agencySources,
@@ -20,7 +20,6 @@ import {
   projectSources,
   projectStatusChanges,
   projectTasks,
-  sourceReferences,
   statusChangeSources,
   successionSources,
 } from '../src/db/schema';
@@ -190,7 +189,7 @@ export async function seedDatabase(db: Db, data: SeedData = readSeedData()): Pro
     const documentIds = await idsByCode(tx, legalDocuments, data.legalDocuments.map((d) => d.code));
     const agencyIds = await idsByCode(tx, agencies, data.agencies.map((a) => a.code));
     const fundingIds = await idsByCode(tx, fundingSources, data.fundingSources.map((f) => f.code));
-    const sourceIds = await storeSources(tx, data, documentIds);
+    const sourceIds = await storeAllSources(tx, data);
     const cite = (sources: SeedSource[] | undefined) =>
       (sources ?? []).map((s, i) => ({ sourceId: sourceIds.get(sourceFingerprint(s))!, supports: s.supports ?? '', position: i + 1 }));
 
@@ -262,32 +261,13 @@ function allSources(data: SeedData): SeedSource[] {
   ];
 }
 
-async function storeSources(tx: Tx, data: SeedData, documentIds: Map<string, number>) {
+/** Every source of the data stored once (see storeSources), by fingerprint. */
+async function storeAllSources(tx: Tx, data: SeedData): Promise<Map<string, number>> {
   const unique = new Map<string, SeedSource>();
   for (const s of allSources(data)) unique.set(sourceFingerprint(s), s);
-  if (unique.size > 0) {
-    await tx
-      .insert(sourceReferences)
-      .values(
-        [...unique].map(([print, s]) => ({
-          fingerprint: print,
-          url: s.url ?? null,
-          documentId: s.documentCode ? documentIds.get(s.documentCode)! : null,
-          title: s.title,
-          publisher: s.publisher ?? null,
-          quote: s.quote ?? null,
-          publishedOn: s.publishedOn ?? null,
-          retrievedOn: s.retrievedOn,
-          confidence: s.confidence,
-          note: s.note ?? null,
-        })),
-      )
-      .onConflictDoNothing({ target: sourceReferences.fingerprint });
-  }
-  const rows = unique.size
-    ? await tx.select({ id: sourceReferences.id, fingerprint: sourceReferences.fingerprint }).from(sourceReferences).where(inArray(sourceReferences.fingerprint, [...unique.keys()]))
-    : [];
-  return new Map(rows.map((r) => [r.fingerprint, r.id]));
+  const sources = [...unique.values()];
+  const ids = await storeSources(tx as unknown as Db, sources);
+  return new Map(sources.map((s, i) => [sourceFingerprint(s), ids[i]!]));
 }
 
 async function insertProject(
