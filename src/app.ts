@@ -14,17 +14,14 @@ export interface App {
 
 /** Opens the database, applies pending migrations, seeds an empty database, and builds the server. */
 export async function startApp(config: Config, logger: Logger = createLogger(config.operations.logLevel)): Promise<App> {
-  const database = await openDatabase({
-    ...config,
-    poolSize: config.operations.poolSize,
-    statementTimeoutMs: config.operations.statementTimeoutMs,
-  });
+  let database = await openDatabase({ ...config, poolSize: config.operations.poolSize });
   try {
     await migrateDatabase(database);
     if (config.seedOnStart && !(await hasPlans(database.db))) {
       const report = await seedDatabase(database.db);
       logger.info(report, `seeded ${report.plansAdded} plan(s), ${report.projectsAdded} project(s), ${report.agenciesAdded} agencies`);
     }
+    database = await database.withStatementTimeout(config.operations.statementTimeoutMs);
     const server = await createServer(config, database, logger);
     return {
       database,

@@ -17,6 +17,11 @@ export interface Database {
   ping(): Promise<boolean>;
   /** The same database, counting every statement sent through it into `tally`. */
   counting(tally: StatementTally): Db;
+  /**
+   * The database with `statement_timeout` set on every session (a new pool on a server, the one session of PGlite).
+   * Applied after migrations, which may rightly take longer.
+   */
+  withStatementTimeout(ms: number): Promise<Database>;
   close(): Promise<void>;
 }
 
@@ -53,6 +58,10 @@ async function openPglite(dataDir: string, statementTimeoutMs?: number): Promise
     kind: 'pglite',
     location: inMemory ? dataDir : path.resolve(dataDir),
     counting: (tally) => countingView(db, tally),
+    async withStatementTimeout(ms) {
+      await client.exec(`set statement_timeout = ${Math.round(ms)}`);
+      return this;
+    },
     async ping() {
       try {
         await client.query('select 1');
@@ -90,6 +99,10 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
     kind: 'postgres',
     location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
     counting: (tally) => countingView(db, tally),
+    async withStatementTimeout(ms) {
+      await client.end({ timeout: 5 });
+      return openPostgres(databaseUrl, poolSize, ms);
+    },
     async ping() {
       try {
         await client`select 1`;
