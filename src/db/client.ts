@@ -123,8 +123,13 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
  * where a new drizzle() costs 300 µs and AsyncLocalStorage slows every promise of the request).
  */
 function countingView(db: Db, tally: StatementTally): Db {
-  const base = db as unknown as { session: { logger: unknown } };
-  const session = Object.assign(Object.create(Object.getPrototypeOf(base.session)), base.session, { logger: tallyingLogger(tally) });
+  const base = db as unknown as { session: { logger: unknown; options?: Record<string, unknown> } };
+  const logger = tallyingLogger(tally);
+  // Transactions open their session from `options`, so the logger goes there too.
+  const session = Object.assign(Object.create(Object.getPrototypeOf(base.session)), base.session, {
+    logger,
+    options: { ...base.session.options, logger },
+  });
   return Object.assign(Object.create(db), { session }) as Db;
 }
 
