@@ -1,7 +1,7 @@
 import type { Database, Db } from './db/client';
 import type { StatementTally } from './db/statement-counter';
 import { ANONYMOUS, type Viewer } from './modules/auth/auth';
-import { BatchScheduler } from './shared/batch-scheduler';
+import { BatchScheduler } from './lib/batch-scheduler';
 import { createLoaders, createRepositories, type Loaders, type Repositories } from './loaders';
 
 /** Everything a resolver may use while answering one request. */

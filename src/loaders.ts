@@ -5,9 +5,9 @@ import { agencyAssignmentOrdering, PlanRepository, planTaskOrdering } from './mo
 import { projectLists } from './modules/project/project.loaders';
 import { ProjectRepository, type ProjectScope } from './modules/project/project.repository';
 import { SourceRepository, type CitationOwner, type CitationRow } from './modules/source/source.repository';
-import type { BatchScheduler } from './shared/batch-scheduler';
-import { groupLoader, prime, rowLoader, scheduledLoader } from './shared/loader-utils';
-import { childConnections } from './shared/paged-loader';
+import type { BatchScheduler } from './lib/batch-scheduler';
+import { groupLoader, prime, rowLoader, scheduledLoader } from './lib/loader-utils';
+import { childConnections } from './lib/paged-loader';
 
 export interface Repositories {
   plans: PlanRepository;

@@ -24,7 +24,7 @@ import type { FundingGroupBy } from './__generated__/graphql';
 import type { FundingGroupRow, FundingMixRow } from './modules/funding/funding.repository';
 import type { ProjectSummaryRow } from './modules/project/project.repository';
 import type { AgencyAssignmentRow } from './modules/plan/plan.repository';
-import type { Connection, Edge } from './shared/pagination';
+import type { Connection, Edge } from './lib/pagination';
 
 export type PlanModel = PlanRow;
 export type PlanSectionModel = PlanSectionRow;

@@ -12,7 +12,7 @@ import { auditResolvers } from './modules/audit/resolvers';
 import { projectResolvers } from './modules/project/resolvers';
 import { sourceResolvers } from './modules/source/resolvers';
 import { oc4idsResolvers } from './modules/oc4ids/resolvers';
-import { DateScalar, DateTimeScalar, DecimalScalar, JSONObjectScalar } from './shared/scalars';
+import { DateScalar, DateTimeScalar, DecimalScalar, JSONObjectScalar } from './lib/scalars';
 
 export const schemaDirectory = path.resolve(__dirname, '../schema');
 

@@ -23,7 +23,7 @@ import { isOc4idsRoute, serveOc4ids } from './modules/oc4ids/http';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { buildSchema } from './schema';
-import { ErrorCode } from './shared/errors';
+import { ErrorCode } from './lib/errors';
 
 export type { Logger };
 

@@ -3,7 +3,7 @@ import type { Db } from './db/client';
 import { createLoaders } from './loaders';
 import { assertRole, type Role } from './modules/auth/auth';
 import { AuditRepository } from './modules/audit/audit.repository';
-import { UserInputFailure, type UserError } from './shared/user-errors';
+import { UserInputFailure, type UserError } from './lib/user-errors';
 
 /** What a write records in the audit log besides who, when and which request. */
 export interface AuditRecord {

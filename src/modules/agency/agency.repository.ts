@@ -1,7 +1,7 @@
 import { asc, count, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import { agencies, agencySuccessions, type AgencyRow, type AgencySuccessionRow } from '../../db/schema';
-import { cursorCondition, orderByTerms, type Ordering, type PageRequest } from '../../shared/pagination';
+import { cursorCondition, orderByTerms, type Ordering, type PageRequest } from '../../lib/pagination';
 
 export const agencyOrdering: Ordering<AgencyRow> = {
   tag: 'Agency:code',

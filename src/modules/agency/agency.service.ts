@@ -3,7 +3,7 @@ import type { CreateAgencyInput, RecordAgencySuccessionInput } from '../../__gen
 import type { Context } from '../../context';
 import { queryRows } from '../../db/client';
 import { agencies, agencySuccessions, legalDocuments, successionSources, type AgencyRow } from '../../db/schema';
-import { fail, UserErrors } from '../../shared/user-errors';
+import { fail, UserErrors } from '../../lib/user-errors';
 import { authorize, runWrite, type WriteOutcome } from '../../write';
 import { checkSources, citeSources } from '../source/source.writer';
 

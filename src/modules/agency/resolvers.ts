@@ -1,6 +1,6 @@
 import type { Resolvers } from '../../__generated__/graphql';
-import { toGlobalId } from '../../shared/global-id';
-import { rootConnection } from '../../shared/top-level';
+import { toGlobalId } from '../../lib/global-id';
+import { rootConnection } from '../../lib/top-level';
 import { payload } from '../../write';
 import { agencyOrdering } from './agency.repository';
 import { agencyService } from './agency.service';

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, lte, count, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { auditLog, type AuditLogRow } from '../../db/schema';
-import { cursorCondition, orderByTerms, type Ordering, type PageRequest } from '../../shared/pagination';
+import { cursorCondition, orderByTerms, type Ordering, type PageRequest } from '../../lib/pagination';
 
 export const auditOrdering: Ordering<AuditLogRow> = {
   tag: 'AuditEntry:newest',

@@ -1,8 +1,8 @@
 import type { Resolvers } from '../../__generated__/graphql';
 import type { Context } from '../../context';
-import { badUserInput } from '../../shared/errors';
-import { fromGlobalId, NODE_TYPES, type NodeType } from '../../shared/global-id';
-import { rootConnection } from '../../shared/top-level';
+import { badUserInput } from '../../lib/errors';
+import { fromGlobalId, NODE_TYPES, type NodeType } from '../../lib/global-id';
+import { rootConnection } from '../../lib/top-level';
 import { assertRole } from '../auth/auth';
 import { asNode, loadNodeOf } from '../node/resolvers';
 import { auditOrdering, AuditRepository, type AuditFilter } from './audit.repository';

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../../__generated__/graphql';
 import type { Loaders } from '../../loaders';
-import { toGlobalId } from '../../shared/global-id';
+import { toGlobalId } from '../../lib/global-id';
 
 async function fundingSource(loaders: Loaders, id: number) {
   const all = await loaders.fundingSources.load('all');

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../../__generated__/graphql';
 import type { Loaders } from '../../loaders';
-import { fromGlobalId, type NodeType } from '../../shared/global-id';
+import { fromGlobalId, type NodeType } from '../../lib/global-id';
 
 /** The type each object returned by `node`/`nodes` was loaded as. */
 const nodeTypes = new WeakMap<object, NodeType>();

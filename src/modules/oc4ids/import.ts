@@ -39,7 +39,7 @@
 import type { ProjectSector, ProjectStatus, ProjectType } from '../../__generated__/graphql';
 import type { Context } from '../../context';
 import type { AgencyRow } from '../../db/schema';
-import { CURRENCY_CODES } from '../../shared/currency';
+import { CURRENCY_CODES } from '../../lib/currency';
 import { runWrite, type AuditRecord } from '../../write';
 import { assertRole } from '../auth/auth';
 import { PROJECT_CODE } from '../project/project.service';

@@ -1,8 +1,8 @@
 import type { Resolvers } from '../../__generated__/graphql';
 import type { Context } from '../../context';
 import type { ProjectRow } from '../../db/schema';
-import { scheduledLoader, type RequestLoader } from '../../shared/loader-utils';
-import type { UserError } from '../../shared/user-errors';
+import { scheduledLoader, type RequestLoader } from '../../lib/loader-utils';
+import type { UserError } from '../../lib/user-errors';
 import { assertRole } from '../auth/auth';
 import { oc4idsProjects } from './export';
 import { importPackage, type ImportReport } from './import';

@@ -12,8 +12,8 @@ import {
   type PlanTaskRow,
   type TaskAssignmentRow,
 } from '../../db/schema';
-import type { WithParent } from '../../shared/paged-loader';
-import { cursorCondition, orderByTerms, type Ordering, type PageRequest } from '../../shared/pagination';
+import type { WithParent } from '../../lib/paged-loader';
+import { cursorCondition, orderByTerms, type Ordering, type PageRequest } from '../../lib/pagination';
 
 export const planOrdering: Ordering<PlanRow> = {
   tag: 'Plan:issuedOn',

@@ -2,7 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { CreatePlanInput, PlanSectionInput } from '../../__generated__/graphql';
 import type { Context } from '../../context';
 import { agencies, legalDocuments, plans, type PlanRow } from '../../db/schema';
-import { fail, UserErrors } from '../../shared/user-errors';
+import { fail, UserErrors } from '../../lib/user-errors';
 import { authorize, runWrite, type WriteOutcome } from '../../write';
 import { flattenSections, insertPlan, type SectionDefinition } from './plan.writer';
 

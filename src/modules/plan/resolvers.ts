@@ -1,7 +1,7 @@
 import type { Resolvers } from '../../__generated__/graphql';
 import type { AssignmentModel } from '../../models';
-import { toGlobalId } from '../../shared/global-id';
-import { rootConnection } from '../../shared/top-level';
+import { toGlobalId } from '../../lib/global-id';
+import { rootConnection } from '../../lib/top-level';
 import { payload } from '../../write';
 import { planOrdering } from './plan.repository';
 import { planService } from './plan.service';

@@ -13,8 +13,8 @@ import {
   projectTasks,
   type ProjectRow,
 } from '../../db/schema';
-import { badUserInput } from '../../shared/errors';
-import { pageRequest, type OrderKey, type Ordering, type PageArgs, type PageRequest } from '../../shared/pagination';
+import { badUserInput } from '../../lib/errors';
+import { pageRequest, type OrderKey, type Ordering, type PageArgs, type PageRequest } from '../../lib/pagination';
 
 export const MAX_FILTER_VALUES = 100;
 export const MAX_FILTER_DEPTH = 5;

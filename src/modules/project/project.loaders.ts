@@ -1,9 +1,9 @@
 import type { ProjectRow } from '../../db/schema';
 import type { FundingRepository, FundingMixRow } from '../funding/funding.repository';
-import type { BatchScheduler } from '../../shared/batch-scheduler';
-import { prime, type RequestLoader } from '../../shared/loader-utils';
-import { byParent, parentLoader } from '../../shared/paged-loader';
-import { connection, toPage, type Connection } from '../../shared/pagination';
+import type { BatchScheduler } from '../../lib/batch-scheduler';
+import { prime, type RequestLoader } from '../../lib/loader-utils';
+import { byParent, parentLoader } from '../../lib/paged-loader';
+import { connection, toPage, type Connection } from '../../lib/pagination';
 import { projectQuery, type ProjectListArgs, type ProjectQuery, type RankedProjectRow } from './project-query';
 import { ROOT, type ProjectRepository, type ProjectScope, type ProjectSummaryRow } from './project.repository';
 

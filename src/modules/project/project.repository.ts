@@ -1,8 +1,8 @@
 import { and, asc, getTableColumns, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import { planTasks, projectLocations, projects, projectStatusChanges, projectTasks, type ProjectRow } from '../../db/schema';
-import type { WithParent } from '../../shared/paged-loader';
-import { cursorCondition, orderByTerms } from '../../shared/pagination';
+import type { WithParent } from '../../lib/paged-loader';
+import { cursorCondition, orderByTerms } from '../../lib/pagination';
 import type { ProjectQuery, RankedProjectRow } from './project-query';
 
 /** Where a list of projects hangs: the whole registry, or each of many tasks, plans or agencies. */

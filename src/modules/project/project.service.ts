@@ -12,8 +12,8 @@ import type {
 } from '../../__generated__/graphql';
 import type { Context } from '../../context';
 import { projects, projectSources, statusChangeSources, type ProjectRow, type ProjectStatusChangeRow } from '../../db/schema';
-import { CURRENCY_CODES } from '../../shared/currency';
-import { fail, UserErrors } from '../../shared/user-errors';
+import { CURRENCY_CODES } from '../../lib/currency';
+import { fail, UserErrors } from '../../lib/user-errors';
 import { authorize, runWrite, type WriteOutcome } from '../../write';
 import { hasRole } from '../auth/auth';
 import { checkSources } from '../source/source.writer';

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../__generated__/graphql';
-import { toGlobalId } from '../../shared/global-id';
+import { toGlobalId } from '../../lib/global-id';
 import { payload } from '../../write';
 import { ROOT } from './project.repository';
 import { projectService } from './project.service';

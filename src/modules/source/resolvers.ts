@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../__generated__/graphql';
-import { toGlobalId } from '../../shared/global-id';
+import { toGlobalId } from '../../lib/global-id';
 
 export const sourceResolvers: Resolvers = {
   SourceReference: {

@@ -4,7 +4,7 @@ import { queryRows, type Db } from '../../db/client';
 import { agencySources, allocationSources, legalDocuments, projectSources, sourceReferences, statusChangeSources, successionSources } from '../../db/schema';
 
 type CitationTable = typeof projectSources | typeof allocationSources | typeof statusChangeSources | typeof successionSources | typeof agencySources;
-import { fail, type UserErrors } from '../../shared/user-errors';
+import { fail, type UserErrors } from '../../lib/user-errors';
 
 /** A source as both the seed files and the write API give it. */
 export interface SourceFields {
