@@ -12,6 +12,7 @@ import { migrateDatabase } from '../src/db/migrate';
 import { signToken } from '../src/modules/auth/auth';
 import { seedDatabase } from '../seeds/load';
 import { generateSyntheticPortfolio, type SyntheticReport } from '../seeds/synthetic';
+import { progressReporter } from '../seeds/progress';
 
 /**
  * `npm run bench -- [--database pglite|postgres] [--projects N] [--duration S] [--connections C] [--only W1,W2]`
@@ -209,49 +210,6 @@ function tail(file: string, lines = 30): string {
   }
 }
 
-/** A progress bar on stderr: redrawn in place on a terminal, a line about every 10% otherwise. */
-function progressReporter() {
-  const started = performance.now();
-  const tty = Boolean(process.stderr.isTTY);
-  let lastPhase = '';
-  let lastDecile = -1;
-  let lastDraw = 0;
-  let open = false;
-  const line = (done: number, total: number, phase: string) => {
-    const fraction = total > 0 ? Math.min(1, done / total) : 1;
-    const filled = Math.round(fraction * 20);
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    return `  [${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}% ${phase} ${done}/${total} ${seconds}s`;
-  };
-  return {
-    update(done: number, total: number, phase: string) {
-      const finished = done >= total;
-      if (tty) {
-        const now = performance.now();
-        if (phase === lastPhase && !finished && now - lastDraw < 100) return;
-        if (phase !== lastPhase && open) process.stderr.write('\n');
-        lastDraw = now;
-        lastPhase = phase;
-        process.stderr.write(`\r${line(done, total, phase)}\x1b[K`);
-        open = !finished;
-        if (finished) process.stderr.write('\n');
-        return;
-      }
-      const decile = total > 0 ? Math.floor((done / total) * 10) : 10;
-      if (phase !== lastPhase) {
-        lastPhase = phase;
-        lastDecile = -1;
-      }
-      if (decile === lastDecile) return;
-      lastDecile = decile;
-      process.stderr.write(`${line(done, total, phase)}\n`);
-    },
-    end() {
-      if (open) process.stderr.write('\n');
-      open = false;
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The database: created, loaded, and described for the workloads.
@@ -312,7 +270,7 @@ async function loadDatabase(target: Target, projects: number): Promise<Loaded> {
   onCleanup('close the loading connection', async () => {
     if (open) await database.close();
   });
-  const progress = progressReporter();
+  const progress = progressReporter(performance.now(), '  ');
   try {
     await migrateDatabase(database);
     await seedDatabase(database.db);
