@@ -612,7 +612,8 @@ export type PlanTaskRow = typeof planTasks.$inferSelect;
 export type TaskAssignmentRow = typeof taskAssignments.$inferSelect;
 export type SectionAssignmentRow = typeof sectionAssignments.$inferSelect;
 export type FundingSourceRow = typeof fundingSources.$inferSelect;
-export type ProjectRow = typeof projects.$inferSelect;
+/** A project as the API reads it: `search_text` (the folded text search matches) stays in the database. */
+export type ProjectRow = Omit<typeof projects.$inferSelect, 'searchText'>;
 export type ProjectLocationRow = typeof projectLocations.$inferSelect;
 export type ProjectStatusChangeRow = typeof projectStatusChanges.$inferSelect;
 export type FundingAllocationRow = typeof fundingAllocations.$inferSelect;

@@ -1,3 +1,4 @@
+import { anyInt, anyText, preparedRead } from '../../db/prepared';
 import { asc, count, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import { agencies, agencySuccessions, type AgencyRow, type AgencySuccessionRow } from '../../db/schema';
@@ -10,6 +11,9 @@ export const agencyOrdering: Ordering<AgencyRow> = {
     { expr: sql`${agencies.id}`, direction: 'ASC', type: 'int', value: (row) => row.id },
   ],
 };
+
+const agenciesByIds = preparedRead((db) => db.select().from(agencies).where(anyInt(agencies.id, 'ids')));
+const agenciesByCodes = preparedRead((db) => db.select().from(agencies).where(anyText(agencies.code, 'codes')));
 
 /** All SQL of agencies and their succession. */
 export class AgencyRepository {
@@ -30,11 +34,11 @@ export class AgencyRepository {
   }
 
   agenciesByIds(ids: readonly number[]) {
-    return this.db.select().from(agencies).where(inArray(agencies.id, [...ids]));
+    return agenciesByIds(this.db, { ids: [...ids] });
   }
 
   agenciesByCodes(codes: readonly string[]) {
-    return this.db.select().from(agencies).where(inArray(agencies.code, [...codes]));
+    return agenciesByCodes(this.db, { codes: [...codes] });
   }
 
   successionsByPredecessorIds(ids: readonly number[]): Promise<AgencySuccessionRow[]> {

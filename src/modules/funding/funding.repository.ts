@@ -1,3 +1,4 @@
+import { preparedRead, preparedSql } from '../../db/prepared';
 import { and, asc, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { FundingGroupBy } from '../../__generated__/graphql';
 import { queryRows, type Db } from '../../db/client';
@@ -131,12 +132,38 @@ function groupMembers(groupBy: FundingGroupBy, currentAgencies: boolean): SQL {
   }
 }
 
+/** The mix of each of a list of projects: the same sums, shares and order as `mixStatement`, without its groups. */
+const projectMixes = preparedSql<{
+  project_id: number;
+  source_id: number;
+  amount: string;
+  share: string | null;
+  allocation_count: number;
+  unknown_count: number;
+  total: string;
+}>(sql`with by_source as (
+         select fa.project_id, fa.source_id, sum(fa.amount_vnd) as amount, count(*) as allocation_count,
+                count(*) filter (where fa.amount_vnd is null) as unknown_count
+         from ${fundingAllocations} fa where fa.project_id = any(${sql.placeholder('ids')}::int[])
+         group by fa.project_id, fa.source_id
+       ),
+       totals as (select project_id, coalesce(sum(amount), 0) as total from by_source group by project_id)
+       select s.project_id::int as project_id, s.source_id::int as source_id,
+              coalesce(s.amount, 0)::text as amount,
+              case when t.total > 0 then round(coalesce(s.amount, 0) / t.total, 6)::text end as share,
+              s.allocation_count::int as allocation_count, s.unknown_count::int as unknown_count,
+              t.total::text as total
+       from by_source s join totals t on t.project_id = s.project_id join ${fundingSources} fs on fs.id = s.source_id
+       order by s.project_id, coalesce(s.amount, 0) desc, fs.position`);
+
+const allFundingSources = preparedRead((db) => db.select().from(fundingSources).orderBy(asc(fundingSources.position)));
+
 /** All SQL of funding sources, allocations and funding mixes. Sums and shares are exact `numeric` arithmetic. */
 export class FundingRepository {
   constructor(private readonly db: Db) {}
 
   fundingSources() {
-    return this.db.select().from(fundingSources).orderBy(asc(fundingSources.position));
+    return allFundingSources(this.db, {});
   }
 
   allocationsByProjectIds(projectIds: readonly number[]) {
@@ -161,9 +188,23 @@ export class FundingRepository {
     return new Map([...toGroups(rows)].map(([gid, group]) => [Number(gid), group.mix]));
   }
 
-  /** A project's own mix (archived or not). */
-  fundingMixesByProjectIds(projectIds: readonly number[]) {
-    return this.mixesByParent(sql`select p.id as parent_id, p.id as project_id from ${projects} p where p.id in (${sql.join(projectIds.map((id) => sql`${id}`), sql`, `)})`);
+  /** Each project's own mix (archived or not); a project without allocations has none. */
+  async fundingMixesByProjectIds(projectIds: readonly number[]): Promise<Map<number, FundingMixRow[]>> {
+    const rows = await projectMixes(this.db, { ids: [...projectIds] });
+    const mixes = new Map<number, FundingMixRow[]>();
+    for (const row of rows) {
+      let mix = mixes.get(row.project_id);
+      if (!mix) mixes.set(row.project_id, (mix = []));
+      mix.push({
+        sourceId: row.source_id,
+        amount: row.amount,
+        share: row.share,
+        allocationCount: row.allocation_count,
+        unknownCount: row.unknown_count,
+        total: row.total,
+      });
+    }
+    return mixes;
   }
 
   /** Mixes of the projects under each parent (a task's, a plan's: each project once per parent). */

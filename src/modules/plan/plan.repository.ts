@@ -1,3 +1,4 @@
+import { anyInt, anyText, preparedRead } from '../../db/prepared';
 import { and, asc, count, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
@@ -31,6 +32,20 @@ export const planTaskOrdering: Ordering<PlanTaskRow> = {
   ],
 };
 
+const plansByIds = preparedRead((db) => db.select().from(plans).where(anyInt(plans.id, 'ids')));
+const plansByCodes = preparedRead((db) => db.select().from(plans).where(anyText(plans.code, 'codes')));
+const sectionsByIds = preparedRead((db) => db.select().from(planSections).where(anyInt(planSections.id, 'ids')));
+const sectionsByPlanIds = preparedRead((db) =>
+  db.select().from(planSections).where(anyInt(planSections.planId, 'ids')).orderBy(asc(planSections.planId), asc(planSections.position)),
+);
+const tasksByIds = preparedRead((db) => db.select().from(planTasks).where(anyInt(planTasks.id, 'ids')));
+const tasksByPlanIds = preparedRead((db) =>
+  db.select().from(planTasks).where(anyInt(planTasks.planId, 'ids')).orderBy(asc(planTasks.planId), asc(planTasks.sortOrder)),
+);
+const assignmentsByTaskIds = preparedRead((db) =>
+  db.select().from(taskAssignments).where(anyInt(taskAssignments.taskId, 'ids')).orderBy(asc(taskAssignments.taskId), asc(taskAssignments.position)),
+);
+
 /** All SQL of plans, their sections, tasks and assignments. */
 export class PlanRepository {
   constructor(private readonly db: Db) {}
@@ -50,11 +65,11 @@ export class PlanRepository {
   }
 
   plansByIds(ids: readonly number[]) {
-    return this.db.select().from(plans).where(inArray(plans.id, [...ids]));
+    return plansByIds(this.db, { ids: [...ids] });
   }
 
   plansByCodes(codes: readonly string[]) {
-    return this.db.select().from(plans).where(inArray(plans.code, [...codes]));
+    return plansByCodes(this.db, { codes: [...codes] });
   }
 
   legalBasesByPlanIds(planIds: readonly number[]) {
@@ -74,24 +89,16 @@ export class PlanRepository {
   }
 
   sectionsByPlanIds(planIds: readonly number[]) {
-    return this.db
-      .select()
-      .from(planSections)
-      .where(inArray(planSections.planId, [...planIds]))
-      .orderBy(asc(planSections.planId), asc(planSections.position));
+    return sectionsByPlanIds(this.db, { ids: [...planIds] });
   }
 
   sectionsByIds(ids: readonly number[]) {
-    return this.db.select().from(planSections).where(inArray(planSections.id, [...ids]));
+    return sectionsByIds(this.db, { ids: [...ids] });
   }
 
   /** Every task of each plan in document order: a plan's tree is read in one statement at any depth. */
   tasksByPlanIds(planIds: readonly number[]) {
-    return this.db
-      .select()
-      .from(planTasks)
-      .where(inArray(planTasks.planId, [...planIds]))
-      .orderBy(asc(planTasks.planId), asc(planTasks.sortOrder));
+    return tasksByPlanIds(this.db, { ids: [...planIds] });
   }
 
   /** Every section assignment of each plan, with the plan it belongs to. */
@@ -105,7 +112,7 @@ export class PlanRepository {
   }
 
   tasksByIds(ids: readonly number[]) {
-    return this.db.select().from(planTasks).where(inArray(planTasks.id, [...ids]));
+    return tasksByIds(this.db, { ids: [...ids] });
   }
 
   /** Keys are `${planId}|${code}`. */
@@ -119,11 +126,7 @@ export class PlanRepository {
   }
 
   taskAssignmentsByTaskIds(taskIds: readonly number[]): Promise<TaskAssignmentRow[]> {
-    return this.db
-      .select()
-      .from(taskAssignments)
-      .where(inArray(taskAssignments.taskId, [...taskIds]))
-      .orderBy(asc(taskAssignments.taskId), asc(taskAssignments.position));
+    return assignmentsByTaskIds(this.db, { ids: [...taskIds] });
   }
 
   async taskPagesByPlanIds(planIds: number[], request: PageRequest): Promise<WithParent<PlanTaskRow>[]> {

@@ -1,3 +1,4 @@
+import { anyInt, anyText, preparedRead, runSelect } from '../../db/prepared';
 import { and, asc, getTableColumns, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import { planTasks, projectLocations, projects, projectStatusChanges, projectTasks, type ProjectRow } from '../../db/schema';
@@ -53,6 +54,25 @@ export interface ProjectSummaryRow {
 
 const GROUPING: Record<number, ProjectSummaryRow['grouping']> = { 7: 'all', 3: 'status', 5: 'sector', 6: 'year' };
 
+/** Every column of a project the API reads: all but `search_text`, which only searches use (a third of a row's bytes). */
+export const projectColumns = (() => {
+  const { searchText: _searchText, ...columns } = getTableColumns(projects);
+  return columns;
+})();
+
+const projectsByIds = preparedRead((db) => db.select(projectColumns).from(projects).where(anyInt(projects.id, 'ids')));
+const projectsByCodes = preparedRead((db) => db.select(projectColumns).from(projects).where(anyText(projects.code, 'codes')));
+const statusChangesByProjectIds = preparedRead((db) =>
+  db
+    .select()
+    .from(projectStatusChanges)
+    .where(anyInt(projectStatusChanges.projectId, 'ids'))
+    .orderBy(asc(projectStatusChanges.projectId), asc(projectStatusChanges.effectiveOn), asc(projectStatusChanges.id)),
+);
+const locationsByProjectIds = preparedRead((db) =>
+  db.select().from(projectLocations).where(anyInt(projectLocations.projectId, 'ids')).orderBy(asc(projectLocations.projectId), asc(projectLocations.position)),
+);
+
 /** All SQL of projects: filtered keyset pages, counts and summaries for any scope, and project details. */
 export class ProjectRepository {
   constructor(private readonly db: Db) {}
@@ -61,14 +81,17 @@ export class ProjectRepository {
   async pages(scope: ProjectScope, parentIds: number[], query: ProjectQuery): Promise<WithParent<RankedProjectRow>[]> {
     const where = and(notArchived, query.filter, cursorCondition(query.ordering, query.request));
     const order = orderByTerms(query.ordering, query.request.backward);
-    const columns = { ...getTableColumns(projects), ...(query.rank ? { rank: sql<number>`${query.rank}`.as('rank') } : {}) };
+    const columns = { ...projectColumns, ...(query.rank ? { rank: sql<number>`${query.rank}`.as('rank') } : {}) };
     if (scope === 'all') {
-      const rows = await this.db
-        .select(columns)
-        .from(projects)
-        .where(where)
-        .orderBy(...order)
-        .limit(query.request.limit + 1);
+      const rows = await runSelect(
+        this.db,
+        this.db
+          .select(columns)
+          .from(projects)
+          .where(where)
+          .orderBy(...order)
+          .limit(query.request.limit + 1),
+      );
       return rows.map((row) => ({ ...(row as RankedProjectRow), parentId: ROOT }));
     }
     const rn = sql<number>`row_number() over (partition by m.parent_id order by ${sql.join(order, sql`, `)})`.as('rn');
@@ -78,7 +101,7 @@ export class ProjectRepository {
       .innerJoin(sql`(${scopeMembers(scope, parentIds)}) m`, sql`m.project_id = ${projects.id}`)
       .where(where)
       .as('page');
-    const rows = await this.db.select().from(inner).where(lte(inner.rn, query.request.limit + 1)).orderBy(asc(inner.parentId), asc(inner.rn));
+    const rows = await runSelect(this.db, this.db.select().from(inner).where(lte(inner.rn, query.request.limit + 1)).orderBy(asc(inner.parentId), asc(inner.rn)));
     return rows.map(({ rn: _rn, ...row }) => row as WithParent<RankedProjectRow>);
   }
 
@@ -128,11 +151,11 @@ export class ProjectRepository {
   }
 
   projectsByIds(ids: readonly number[]) {
-    return this.db.select().from(projects).where(inArray(projects.id, [...ids]));
+    return projectsByIds(this.db, { ids: [...ids] });
   }
 
   projectsByCodes(codes: readonly string[]) {
-    return this.db.select().from(projects).where(inArray(projects.code, [...codes]));
+    return projectsByCodes(this.db, { codes: [...codes] });
   }
 
   taskLinksByProjectIds(projectIds: readonly number[]) {
@@ -145,19 +168,11 @@ export class ProjectRepository {
   }
 
   locationsByProjectIds(projectIds: readonly number[]) {
-    return this.db
-      .select()
-      .from(projectLocations)
-      .where(inArray(projectLocations.projectId, [...projectIds]))
-      .orderBy(asc(projectLocations.projectId), asc(projectLocations.position));
+    return locationsByProjectIds(this.db, { ids: [...projectIds] });
   }
 
   statusChangesByProjectIds(projectIds: readonly number[]) {
-    return this.db
-      .select()
-      .from(projectStatusChanges)
-      .where(inArray(projectStatusChanges.projectId, [...projectIds]))
-      .orderBy(asc(projectStatusChanges.projectId), asc(projectStatusChanges.effectiveOn), asc(projectStatusChanges.id));
+    return statusChangesByProjectIds(this.db, { ids: [...projectIds] });
   }
 
   statusChangesByIds(ids: readonly number[]) {

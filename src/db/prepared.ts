@@ -1,0 +1,125 @@
+import * as drizzle from 'drizzle-orm';
+import { Column, is, SQL, type Query } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Db } from './client';
+
+/**
+ * Reads the API sends on every request, built once per process instead of once per call.
+ *
+ * A Drizzle select builder costs more to turn into SQL than a small read costs PostgreSQL to answer, and its row
+ * mapper checks every column's class on every row. A `preparedRead` builds its statement once, with
+ * `sql.placeholder`s for the values (ID lists as `= any(...)` so the text is the same for every batch size), maps rows
+ * with decoders looked up once, and runs as a named prepared statement: PostgreSQL parses and plans it once per
+ * connection (postgres.js keeps the statement per connection; PGlite has one session). Statements still go through
+ * the session of the `db` they run on, so they count into its request's tally and join its transaction.
+ */
+export interface PreparedRead<Row, Values extends Record<string, unknown>> {
+  (db: Db, values: Values): Promise<Row[]>;
+}
+
+interface SelectBuilder {
+  toSQL(): Query;
+}
+
+interface Shape {
+  query: Query;
+  fields: unknown[];
+  map: (rows: unknown[][]) => unknown[];
+}
+
+interface OrderedField {
+  path: string[];
+  field: unknown;
+}
+
+interface Decoder {
+  mapFromDriverValue(value: unknown): unknown;
+}
+
+/** Drizzle's own ordering of a selection (the order it reads columns back in), found at run time. */
+const orderSelectedFields = (drizzle as unknown as { orderSelectedFields?: (fields: Record<string, unknown>) => OrderedField[] }).orderSelectedFields;
+if (typeof orderSelectedFields !== 'function') throw new Error('drizzle-orm no longer exports orderSelectedFields: update src/db/prepared.ts');
+
+let counter = 0;
+
+/**
+ * A read built by `build` (a select whose variable parts are `sql.placeholder(name)`), run with `values` for the
+ * placeholders. Only flat selections (a table, or columns and SQL expressions by name) are supported.
+ */
+export function preparedRead<Builder extends SelectBuilder & { _: { result: unknown[] } }, Values extends Record<string, unknown> = Record<string, unknown>>(
+  build: (db: Db) => Builder,
+): PreparedRead<Builder['_']['result'][number], Values> {
+  const name = `ipr_${(counter += 1).toString(36)}`;
+  let shape: Shape | null = null;
+  return (db, values) => {
+    shape ??= compile(build(db));
+    const session = (db as unknown as { session: PreparingSession }).session;
+    return session.prepareQuery(shape.query, shape.fields, name, true, shape.map).execute(values) as Promise<Builder['_']['result'][number][]>;
+  };
+}
+
+/**
+ * Runs a select built for this one call (its text varies, so it is not kept as a prepared statement), with the row
+ * mapper of `preparedRead`: for long results the mapping is most of the cost.
+ */
+export function runSelect<Builder extends SelectBuilder & { _: { result: unknown[] } }>(db: Db, builder: Builder): Promise<Builder['_']['result'][number][]> {
+  const shape = compile(builder);
+  const session = (db as unknown as { session: PreparingSession }).session;
+  return session.prepareQuery(shape.query, shape.fields, undefined, true, shape.map).execute({}) as Promise<Builder['_']['result'][number][]>;
+}
+
+interface PreparingSession {
+  prepareQuery(query: Query, fields: unknown[] | undefined, name: string | undefined, isResponseInArrayMode: boolean, map?: (rows: unknown[][]) => unknown[]): { execute(values: Record<string, unknown>): Promise<unknown[]> };
+}
+
+function compile(builder: SelectBuilder): Shape {
+  const fields = orderSelectedFields!((builder as unknown as { getSelectedFields(): Record<string, unknown> }).getSelectedFields());
+  const keys = fields.map(({ path }) => {
+    if (path.length !== 1) throw new Error(`preparedRead supports flat selections only, got ${path.join('.')}`);
+    return path[0];
+  });
+  const decoders = fields.map(({ field }): Decoder => {
+    if (is(field, Column)) return field as unknown as Decoder;
+    if (is(field, SQL)) return (field as unknown as { decoder: Decoder }).decoder;
+    return (field as { sql: { decoder: Decoder } }).sql.decoder;
+  });
+  const width = keys.length;
+  const map = (rows: unknown[][]) => {
+    const out = new Array(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r];
+      const object: Record<string, unknown> = {};
+      for (let i = 0; i < width; i++) {
+        const value = row[i];
+        object[keys[i]] = value === null ? null : decoders[i].mapFromDriverValue(value);
+      }
+      out[r] = object;
+    }
+    return out;
+  };
+  return { query: builder.toSQL(), fields, map };
+}
+
+/**
+ * A hand-written statement (`sql` with `sql.placeholder`s) prepared the same way; rows come back as objects named by
+ * the statement's column aliases, with PostgreSQL's own text for numeric and dates.
+ */
+export function preparedSql<Row>(statement: SQL): PreparedRead<Row, Record<string, unknown>> {
+  const name = `ipr_${(counter += 1).toString(36)}`;
+  const query = new PgDialect().sqlToQuery(statement);
+  return async (db, values) => {
+    const session = (db as unknown as { session: PreparingSession }).session;
+    const result = (await session.prepareQuery(query, undefined, name, false).execute(values)) as Row[] | { rows: Row[] };
+    return Array.isArray(result) ? result : result.rows;
+  };
+}
+
+/** `column = any($name::int[])`: one statement text for any number of IDs (an empty list matches nothing). */
+export function anyInt(column: Column, name: string): SQL {
+  return drizzle.sql`${column} = any(${drizzle.sql.placeholder(name)}::int[])`;
+}
+
+/** `column = any($name::text[])`. */
+export function anyText(column: Column, name: string): SQL {
+  return drizzle.sql`${column} = any(${drizzle.sql.placeholder(name)}::text[])`;
+}
