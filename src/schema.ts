@@ -12,6 +12,8 @@ import { auditResolvers } from './modules/audit/resolvers';
 import { projectResolvers } from './modules/project/resolvers';
 import { sourceResolvers } from './modules/source/resolvers';
 import { oc4idsResolvers } from './modules/oc4ids/resolvers';
+import type { Connection } from './lib/pagination';
+import type { ProjectConnectionModel } from './models';
 import { DateScalar, DateTimeScalar, DecimalScalar, JSONObjectScalar } from './lib/scalars';
 
 export const schemaDirectory = path.resolve(__dirname, '../schema');
@@ -30,10 +32,31 @@ const scalarResolvers: Resolvers = {
   JSONObject: JSONObjectScalar,
 };
 
+/**
+ * Connection models answer their fields lazily (a query for `totalCount` alone reads no rows): each field calls the
+ * model's function of the same name. Said explicitly, so no executor has to treat function-valued properties as
+ * resolvers.
+ */
+const lazyConnection = {
+  edges: (connection: Connection<unknown>) => connection.edges(),
+  nodes: (connection: Connection<unknown>) => connection.nodes(),
+  pageInfo: (connection: Connection<unknown>) => connection.pageInfo(),
+  totalCount: (connection: Connection<unknown>) => connection.totalCount(),
+};
+
+const connectionResolvers = {
+  PlanConnection: lazyConnection,
+  PlanTaskConnection: lazyConnection,
+  AgencyConnection: lazyConnection,
+  AgencyAssignmentConnection: lazyConnection,
+  AuditEntryConnection: lazyConnection,
+  ProjectConnection: { ...lazyConnection, aggregate: (connection: ProjectConnectionModel) => connection.aggregate() },
+};
+
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [scalarResolvers, nodeResolvers, planResolvers, agencyResolvers, projectResolvers, fundingResolvers, sourceResolvers, portfolioResolvers, auditResolvers, oc4idsResolvers] as never,
+    resolvers: [scalarResolvers, connectionResolvers, nodeResolvers, planResolvers, agencyResolvers, projectResolvers, fundingResolvers, sourceResolvers, portfolioResolvers, auditResolvers, oc4idsResolvers] as never,
     inheritResolversFromInterfaces: true,
   });
 }

@@ -10,6 +10,7 @@ import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { sql } from 'drizzle-orm';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { memoryQueryCache, redisQueryCache } from './apq-cache';
+import { compiledExecution } from './compiled-execution';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { databaseWork, queryRows, type Database } from './db/client';
@@ -83,7 +84,7 @@ export async function createServer(config: ServerConfig, database: Database, log
   }
 
   const apollo = new ApolloServer<Context>({
-    schema: buildSchema(),
+    gateway: compiledExecution(buildSchema()),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     csrfPrevention: true,
@@ -109,18 +110,21 @@ export async function createServer(config: ServerConfig, database: Database, log
   let inFlight = 0;
   let drained: (() => void) | null = null;
   const httpServer = http.createServer((req, res) => {
+    // A request is in flight until its handler has finished, even if the client has gone: shutdown waits for it
+    // before closing the database under it.
     inFlight += 1;
     metrics.inFlight.inc();
-    res.on('close', () => {
-      inFlight -= 1;
-      metrics.inFlight.dec();
-      if (inFlight === 0) drained?.();
-    });
-    handle(req, res, { apollo, database, verifier, config, metrics, logger }).catch((error) => {
-      logger.error({ err: error, reqId: res.getHeader('X-Request-Id') }, 'unhandled request error');
-      if (!res.headersSent) sendJson(res, 500, graphqlError('Internal server error', ErrorCode.INTERNAL_SERVER_ERROR));
-      else res.end();
-    });
+    handle(req, res, { apollo, database, verifier, config, metrics, logger })
+      .catch((error) => {
+        logger.error({ err: error, reqId: res.getHeader('X-Request-Id') }, 'unhandled request error');
+        if (!res.headersSent) sendJson(res, 500, graphqlError('Internal server error', ErrorCode.INTERNAL_SERVER_ERROR));
+        else res.end();
+      })
+      .finally(() => {
+        inFlight -= 1;
+        metrics.inFlight.dec();
+        if (inFlight === 0) drained?.();
+      });
   });
   httpServer.keepAliveTimeout = 65_000;
   httpServer.requestTimeout = config.operations.requestTimeoutMs + 5_000;

@@ -1,3 +1,4 @@
+import { selects } from '../../lib/selection';
 import type { Resolvers } from '../../__generated__/graphql';
 import { toGlobalId } from '../../lib/global-id';
 import { rootConnection } from '../../lib/top-level';
@@ -36,7 +37,7 @@ export const agencyResolvers: Resolvers = {
       return (await loaders.agencyById.load(currentId))!;
     },
     assignments: (agency, args, { loaders }) => loaders.assignmentsByAgency(agency.id, args),
-    projects: (agency, args, { loaders }) => loaders.projectsByAgency(agency.id, args),
+    projects: (agency, args, { loaders }, info) => loaders.projectsByAgency(agency.id, args, { aggregate: selects(info, 'aggregate') }),
     sources: (agency, _, { loaders }) => loaders.sourcesByAgencyId.load(agency.id),
   },
   AgencySuccession: {

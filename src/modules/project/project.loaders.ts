@@ -46,11 +46,15 @@ export function projectLists(
     () => [],
   );
 
-  return (parentId: number, args: ProjectListArgs): ProjectConnectionModel => {
+  /** With `aggregate` the list's count comes from its summary (one statement for both) rather than a count of its own. */
+  return (parentId: number, args: ProjectListArgs, options: { aggregate?: boolean } = {}): ProjectConnectionModel => {
     const query = projectQuery(args);
     const key = { parentId, query };
+    const count = options.aggregate
+      ? async () => (await summaries.load(key)).find((row) => row.grouping === 'all')?.count ?? 0
+      : () => counts.load(key);
     return {
-      ...connection(query.ordering, async () => toPage(await pages.load(key), query.request), () => counts.load(key)),
+      ...connection(query.ordering, async () => toPage(await pages.load(key), query.request), count),
       aggregate: () => ({ summary: () => summaries.load(key), mix: () => mixes.load(key) }),
     };
   };

@@ -1,3 +1,4 @@
+import { selects } from '../../lib/selection';
 import type { Resolvers } from '../../__generated__/graphql';
 import { toGlobalId } from '../../lib/global-id';
 import { payload } from '../../write';
@@ -42,7 +43,7 @@ export const projectResolvers: Resolvers = {
   },
   Query: {
     project: (_, { code }, { loaders }) => loaders.projectByCode.load(code.normalize('NFC')),
-    projects: (_, args, { loaders }) => loaders.projects(ROOT, args),
+    projects: (_, args, { loaders }, info) => loaders.projects(ROOT, args, { aggregate: selects(info, 'aggregate') }),
   },
   Project: {
     id: (project) => toGlobalId('Project', project.id),
