@@ -102,7 +102,8 @@ export class ProjectRepository {
       .where(where)
       .as('page');
     const rows = await runSelect(this.db, this.db.select().from(inner).where(lte(inner.rn, query.request.limit + 1)).orderBy(asc(inner.parentId), asc(inner.rn)));
-    return rows.map(({ rn: _rn, ...row }) => row as WithParent<RankedProjectRow>);
+    // Rows keep their `rn` (no field reads it): copying thousands of rows to drop it costs more than it is worth.
+    return rows as WithParent<RankedProjectRow>[];
   }
 
   async counts(scope: ProjectScope, parentIds: number[], query: ProjectQuery): Promise<Map<number, number>> {
