@@ -515,6 +515,8 @@ export const fundingAllocations = pgTable(
   },
   (t) => [
     index('funding_allocations_project_idx').on(t.projectId, t.position),
+    // Funding mixes read (project, source, VND amount) for many projects: all three in the index, no heap visits.
+    index('funding_allocations_mix_idx').on(t.projectId, t.sourceId, t.amountVnd),
     index('funding_allocations_source_idx').on(t.sourceId),
     index('funding_allocations_financier_idx').on(sql`lower(${t.financier})`),
     index('funding_allocations_status_idx').on(t.status),

@@ -1,24 +1,29 @@
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
 /**
- * True when the field being resolved selects `name` among its own fields (through fragments too). Conditions
- * (`@skip`, `@include`) are not evaluated: a conditional selection counts as selected.
+ * True when the field being resolved selects the path of fields `names` (`selects(info, 'aggregate', 'byYear')`),
+ * through fragments too. Conditions (`@skip`, `@include`) are not evaluated: a conditional selection counts.
  */
-export function selects(info: GraphQLResolveInfo, name: string): boolean {
-  const seen = new Set<string>();
-  const search = (set: SelectionSetNode | undefined): boolean => {
-    if (!set) return false;
+export function selects(info: GraphQLResolveInfo, ...names: string[]): boolean {
+  const fieldsNamed = (set: SelectionSetNode | undefined, name: string, out: FieldNode[], seen: Set<string>) => {
+    if (!set) return;
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (selection.name.value === name) return true;
+        if (selection.name.value === name) out.push(selection);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (search(selection.selectionSet)) return true;
+        fieldsNamed(selection.selectionSet, name, out, seen);
       } else if (!seen.has(selection.name.value)) {
         seen.add(selection.name.value);
-        if (search(info.fragments[selection.name.value]?.selectionSet)) return true;
+        fieldsNamed(info.fragments[selection.name.value]?.selectionSet, name, out, seen);
       }
     }
-    return false;
   };
-  return info.fieldNodes.some((node) => search(node.selectionSet));
+  let level: readonly FieldNode[] = info.fieldNodes;
+  for (const name of names) {
+    const next: FieldNode[] = [];
+    for (const node of level) fieldsNamed(node.selectionSet, name, next, new Set());
+    if (next.length === 0) return false;
+    level = next;
+  }
+  return true;
 }

@@ -353,6 +353,26 @@ describe('aggregates and funding-mix groups against an independent computation',
       }
     });
 
+    it('on every task of a plan at once (one statement for all the tasks) equals each task\'s own computation', async () => {
+      for (const [planCode, filter] of [
+        ['SYN-PLAN-001', null],
+        ['SYN-PLAN-001', { sector: ['TRANSPORT_ROAD', 'WATER_AND_WASTE'] }],
+      ] as [string, any][]) {
+        const response = await t.query(
+          `query($plan: String!, $filter: ProjectFilter) { plan(code: $plan) { tasks(first: 100) { nodes { code projects(filter: $filter, first: 2) { totalCount ${AGGREGATE} } } } } }`,
+          { plan: planCode, filter },
+        );
+        const tasks = dataOf(response).plan.tasks.nodes;
+        expect(tasks.length).toBeGreaterThan(5);
+        for (const node of tasks) {
+          const task = [...world.tasks.values()].find((x) => x.code === node.code && world.plans.get(x.planId)!.code === planCode)!;
+          const projects = selected(world, filter, (p) => p.taskIds.includes(task.id));
+          expect({ task: node.code, totalCount: node.projects.totalCount }).toEqual({ task: node.code, totalCount: projects.length });
+          expect(normalizedAggregate(node.projects.aggregate)).toEqual(aggregateOf(world, projects));
+        }
+      }
+    });
+
     it('on Agency.projects covers the projects the agency owns or is assigned', async () => {
       for (const code of ['BD.UBND', 'SYN-P01.BQLDA', 'SYN-P02.SXD']) {
         const agency = [...world.agencies.values()].find((a) => a.code === code)!;

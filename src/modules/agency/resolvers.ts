@@ -1,4 +1,4 @@
-import { selects } from '../../lib/selection';
+import { listOptions } from '../project/project.loaders';
 import type { Resolvers } from '../../__generated__/graphql';
 import { toGlobalId } from '../../lib/global-id';
 import { rootConnection } from '../../lib/top-level';
@@ -37,7 +37,7 @@ export const agencyResolvers: Resolvers = {
       return (await loaders.agencyById.load(currentId))!;
     },
     assignments: (agency, args, { loaders }) => loaders.assignmentsByAgency(agency.id, args),
-    projects: (agency, args, { loaders }, info) => loaders.projectsByAgency(agency.id, args, { aggregate: selects(info, 'aggregate') }),
+    projects: (agency, args, { loaders }, info) => loaders.projectsByAgency(agency.id, args, listOptions(info)),
     sources: (agency, _, { loaders }) => loaders.sourcesByAgencyId.load(agency.id),
   },
   AgencySuccession: {

@@ -74,7 +74,12 @@ function mixStatement(members: SQL, options: { prelude?: SQL; byAllocation?: boo
     order by coalesce(t.total, 0) desc, g.key, g.gid, coalesce(s.amount, 0) desc, fs.position`;
 }
 
-interface MixStatementRow {
+/** The mix statement over `members` (gid, key, label, ref_id, project_id); `single` names the one group there is. */
+export function selectionMixStatement(members: SQL, single?: number): SQL {
+  return mixStatement(members, { singleGroup: single === undefined ? undefined : String(single) });
+}
+
+export interface MixStatementRow {
   gid: string;
   key: string;
   label: string | null;
@@ -88,7 +93,7 @@ interface MixStatementRow {
   total: string;
 }
 
-function toGroups(rows: MixStatementRow[]): Map<string, FundingGroupRow> {
+export function mixGroups(rows: MixStatementRow[]): Map<string, FundingGroupRow> {
   const groups = new Map<string, FundingGroupRow>();
   for (const row of rows) {
     let group = groups.get(row.gid);
@@ -191,13 +196,13 @@ export class FundingRepository {
   private async mixesByParent(members: SQL, single?: number): Promise<Map<number, FundingMixRow[]>> {
     const rows = await queryRows<MixStatementRow>(
       this.db,
-      mixStatement(
+      selectionMixStatement(
         sql`select m.parent_id::text as gid, m.parent_id::text as key, null::text as label, null::int as ref_id, m.project_id
                        from (${members}) m`,
-        { singleGroup: single === undefined ? undefined : String(single) },
+        single,
       ),
     );
-    return new Map([...toGroups(rows)].map(([gid, group]) => [Number(gid), group.mix]));
+    return new Map([...mixGroups(rows)].map(([gid, group]) => [Number(gid), group.mix]));
   }
 
   /** Each project's own mix (archived or not); a project without allocations has none. */
@@ -246,7 +251,7 @@ export class FundingRepository {
         inline: groupBy === 'SECTOR' || groupBy === 'STATUS' || groupBy === 'PROJECT',
       }),
     );
-    return [...toGroups(rows).values()];
+    return [...mixGroups(rows).values()];
   }
 }
 

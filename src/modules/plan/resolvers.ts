@@ -1,4 +1,4 @@
-import { selects } from '../../lib/selection';
+import { listOptions } from '../project/project.loaders';
 import type { Resolvers } from '../../__generated__/graphql';
 import type { AssignmentModel } from '../../models';
 import { toGlobalId } from '../../lib/global-id';
@@ -27,7 +27,7 @@ export const planResolvers: Resolvers = {
       (await loaders.sectionsByPlanId.load(plan.id)).find((s) => s.number === number.normalize('NFC')) ?? null,
     task: (plan, { code }, { loaders }) => loaders.taskByPlanAndCode.load({ planId: plan.id, code: code.normalize('NFC') }),
     tasks: (plan, args, { loaders }) => loaders.tasksByPlan(plan.id, args),
-    projects: (plan, args, { loaders }, info) => loaders.projectsByPlan(plan.id, args, { aggregate: selects(info, 'aggregate') }),
+    projects: (plan, args, { loaders }, info) => loaders.projectsByPlan(plan.id, args, listOptions(info)),
     fundingMix: async (plan, _, { loaders }) => ({ rows: await loaders.fundingMixByPlanId.load(plan.id) }),
   },
   PlanLegalBasis: {
@@ -57,7 +57,7 @@ export const planResolvers: Resolvers = {
         assignments.find((a) => a.role === 'LEAD') ?? assignments.find((a) => a.role === 'IMPLEMENTING') ?? assignments[0];
       return (await context.loaders.agencyById.load(lead.agencyId))!;
     },
-    projects: (task, args, { loaders }, info) => loaders.projectsByTask(task.id, args, { aggregate: selects(info, 'aggregate') }),
+    projects: (task, args, { loaders }, info) => loaders.projectsByTask(task.id, args, listOptions(info)),
     fundingMix: async (task, _, { loaders }) => ({ rows: await loaders.fundingMixByTaskId.load(task.id) }),
   },
   Assignment: {

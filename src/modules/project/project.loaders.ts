@@ -1,3 +1,5 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { selects } from '../../lib/selection';
 import type { ProjectRow } from '../../db/schema';
 import type { FundingRepository, FundingMixRow } from '../funding/funding.repository';
 import type { BatchScheduler } from '../../lib/batch-scheduler';
@@ -39,6 +41,12 @@ export function projectLists(
     async (parentIds, query) => byParent(await repos.projects.summaries(scope, parentIds, query)),
     () => [],
   );
+  const summariesAndMixes = parentLoader(
+    scheduler,
+    setKey,
+    (parentIds, query) => repos.projects.summariesAndMixes(scope, parentIds, query),
+    () => ({ summary: [], mix: [] }),
+  );
   const mixes = parentLoader(
     scheduler,
     setKey,
@@ -46,17 +54,29 @@ export function projectLists(
     () => [],
   );
 
-  /** With `aggregate` the list's count comes from its summary (one statement for both) rather than a count of its own. */
-  return (parentId: number, args: ProjectListArgs, options: { aggregate?: boolean } = {}): ProjectConnectionModel => {
+  /**
+   * What the request selects decides the statements: with `aggregate` the list's count comes from its summary (one
+   * statement for both) rather than a count of its own; with `aggregateMix` (the aggregate's funding) the summary and
+   * the mix come from one statement that evaluates the selection once.
+   */
+  return (parentId: number, args: ProjectListArgs, options: { aggregate?: boolean; aggregateMix?: boolean } = {}): ProjectConnectionModel => {
     const query = projectQuery(args);
     const key = { parentId, query };
-    const count = options.aggregate
-      ? async () => (await summaries.load(key)).find((row) => row.grouping === 'all')?.count ?? 0
-      : () => counts.load(key);
+    const summary = options.aggregateMix ? async () => (await summariesAndMixes.load(key)).summary : () => summaries.load(key);
+    const mix = options.aggregateMix ? async () => (await summariesAndMixes.load(key)).mix : () => mixes.load(key);
+    const count = options.aggregate ? async () => (await summary()).find((row) => row.grouping === 'all')?.count ?? 0 : () => counts.load(key);
     return {
       ...connection(query.ordering, async () => toPage(await pages.load(key), query.request), count),
-      aggregate: () => ({ summary: () => summaries.load(key), mix: () => mixes.load(key) }),
+      aggregate: () => ({ summary, mix }),
     };
+  };
+}
+
+/** What a project list's resolver asks of it, read from the query's selection. */
+export function listOptions(info: GraphQLResolveInfo) {
+  return {
+    aggregate: selects(info, 'aggregate'),
+    aggregateMix: selects(info, 'aggregate', 'byFundingSource') || selects(info, 'aggregate', 'fundingMix'),
   };
 }
 

@@ -5,6 +5,7 @@ import { planTasks, projectLocations, projects, projectStatusChanges, projectTas
 import type { WithParent } from '../../lib/paged-loader';
 import { cursorCondition, orderByTerms } from '../../lib/pagination';
 import type { ProjectQuery, RankedProjectRow } from './project-query';
+import { mixGroups, selectionMixStatement, type FundingMixRow, type MixStatementRow } from '../funding/funding.repository';
 
 /** Where a list of projects hangs: the whole registry, or each of many tasks, plans or agencies. */
 export type ProjectScope = 'all' | 'task' | 'plan' | 'agency';
@@ -53,6 +54,46 @@ export interface ProjectSummaryRow {
 }
 
 const GROUPING: Record<number, ProjectSummaryRow['grouping']> = { 7: 'all', 3: 'status', 5: 'sector', 6: 'year' };
+
+interface SummaryStatementRow {
+  parent_id: number;
+  g: number;
+  status: string | null;
+  sector: string | null;
+  year: number | null;
+  n: number;
+  total: string | null;
+  known: number;
+}
+
+/** The summary rows of the projects in `selected` (parent_id, project_id), each parent on its own. */
+const summarySelect = sql`
+  select parent_id::int as parent_id, grouping(status, sector, year)::int as g,
+         status::text as status, sector::text as sector, year,
+         count(*)::int as n, coalesce(sum(investment), 0)::text as total, count(investment)::int as known
+  from (
+    select s.parent_id, p.status, p.sector, extract(year from p.planned_completion)::int as year, p.total_investment_vnd as investment
+    from selected s join ${projects} p on p.id = s.project_id
+  ) m
+  group by grouping sets ((parent_id), (parent_id, status), (parent_id, sector), (parent_id, year))`;
+
+function toSummaryRow(row: SummaryStatementRow): ProjectSummaryRow {
+  return {
+    parentId: Number(row.parent_id),
+    grouping: GROUPING[Number(row.g)],
+    status: row.status as ProjectRow['status'] | null,
+    sector: row.sector as ProjectRow['sector'] | null,
+    year: row.year === null ? null : Number(row.year),
+    count: Number(row.n),
+    totalInvestment: row.total ?? '0',
+    investmentKnownCount: Number(row.known),
+  };
+}
+
+/** A json column: parsed by postgres.js and PGlite alike, but a string if a driver leaves it as text. */
+function parseJson<T>(value: T[] | string): T[] {
+  return typeof value === 'string' ? (JSON.parse(value) as T[]) : value;
+}
 
 /** Every column of a project the API reads: all but `search_text`, which only searches use (a third of a row's bytes). */
 export const projectColumns = (() => {
@@ -116,39 +157,41 @@ export class ProjectRepository {
 
   /** Count, investment, and breakdowns by status, sector and completion year for every parent: one statement. */
   async summaries(scope: ProjectScope, parentIds: number[], query: ProjectQuery): Promise<ProjectSummaryRow[]> {
-    const rows = await queryRows<{
-      parent_id: number;
-      g: number;
-      status: string | null;
-      sector: string | null;
-      year: number | null;
-      n: number;
-      total: string | null;
-      known: number;
-    }>(
+    const rows = await queryRows<SummaryStatementRow>(
       this.db,
-      sql`with selected as (${selectedMembers(scope, parentIds, query.filter)}),
-          m as (
-            select s.parent_id, p.status, p.sector, extract(year from p.planned_completion)::int as year, p.total_investment_vnd as investment
-            from selected s join ${projects} p on p.id = s.project_id
-          )
-          select parent_id::int as parent_id, grouping(status, sector, year)::int as g,
-                 status::text as status, sector::text as sector, year,
-                 count(*)::int as n, coalesce(sum(investment), 0)::text as total, count(investment)::int as known
-          from m
-          group by grouping sets ((parent_id), (parent_id, status), (parent_id, sector), (parent_id, year))
-          order by parent_id, g, status, sector, year nulls last`,
+      sql`with selected as (${selectedMembers(scope, parentIds, query.filter)}) ${summarySelect} order by parent_id, g, status, sector, year nulls last`,
     );
-    return rows.map((row) => ({
-      parentId: Number(row.parent_id),
-      grouping: GROUPING[Number(row.g)],
-      status: row.status as ProjectRow['status'] | null,
-      sector: row.sector as ProjectRow['sector'] | null,
-      year: row.year === null ? null : Number(row.year),
-      count: Number(row.n),
-      totalInvestment: row.total ?? '0',
-      investmentKnownCount: Number(row.known),
-    }));
+    return rows.map(toSummaryRow);
+  }
+
+  /**
+   * Summaries and funding mixes of every parent in one statement: the selection (a search, say) is evaluated once
+   * for both. Each part comes back as one JSON array.
+   */
+  async summariesAndMixes(
+    scope: ProjectScope,
+    parentIds: number[],
+    query: ProjectQuery,
+  ): Promise<Map<number, { summary: ProjectSummaryRow[]; mix: FundingMixRow[] }>> {
+    const members = sql`select s.parent_id::text as gid, s.parent_id::text as key, null::text as label, null::int as ref_id, s.project_id from selected s`;
+    const [row] = await queryRows<{ summary: SummaryStatementRow[]; mix: MixStatementRow[] }>(
+      this.db,
+      sql`with selected as materialized (${selectedMembers(scope, parentIds, query.filter)})
+          select (select coalesce(json_agg(s order by s.parent_id, s.g, s.status, s.sector, s.year nulls last), '[]'::json)
+                  from (${summarySelect}) s) as summary,
+                 (select coalesce(json_agg(x order by x.ord), '[]'::json)
+                  from (select mix.*, row_number() over () as ord
+                        from (${selectionMixStatement(members, parentIds.length === 1 ? parentIds[0] : undefined)}) mix) x) as mix`,
+    );
+    const result = new Map<number, { summary: ProjectSummaryRow[]; mix: FundingMixRow[] }>();
+    const entry = (parentId: number) => {
+      let value = result.get(parentId);
+      if (!value) result.set(parentId, (value = { summary: [], mix: [] }));
+      return value;
+    };
+    for (const summary of parseJson(row.summary)) entry(Number(summary.parent_id)).summary.push(toSummaryRow(summary));
+    for (const [gid, group] of mixGroups(parseJson(row.mix))) entry(Number(gid)).mix.push(...group.mix);
+    return result;
   }
 
   projectsByIds(ids: readonly number[]) {

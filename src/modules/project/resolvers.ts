@@ -1,4 +1,4 @@
-import { selects } from '../../lib/selection';
+import { listOptions } from './project.loaders';
 import type { Resolvers } from '../../__generated__/graphql';
 import { toGlobalId } from '../../lib/global-id';
 import { payload } from '../../write';
@@ -43,7 +43,7 @@ export const projectResolvers: Resolvers = {
   },
   Query: {
     project: (_, { code }, { loaders }) => loaders.projectByCode.load(code.normalize('NFC')),
-    projects: (_, args, { loaders }, info) => loaders.projects(ROOT, args, { aggregate: selects(info, 'aggregate') }),
+    projects: (_, args, { loaders }, info) => loaders.projects(ROOT, args, listOptions(info)),
   },
   Project: {
     id: (project) => toGlobalId('Project', project.id),

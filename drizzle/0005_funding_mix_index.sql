@@ -1,0 +1,1 @@
+CREATE INDEX "funding_allocations_mix_idx" ON "funding_allocations" USING btree ("project_id","source_id","amount_vnd");
