@@ -42,6 +42,10 @@ if (typeof orderSelectedFields !== 'function') throw new Error('drizzle-orm no l
 
 let counter = 0;
 
+/** `Column.mapFromDriverValue` and the decoder of plain `sql` return the value unchanged. */
+const identity = (Column.prototype as unknown as Decoder).mapFromDriverValue;
+const noopDecode = (drizzle.sql`` as unknown as { decoder: Decoder }).decoder.mapFromDriverValue;
+
 /**
  * A read built by `build` (a select whose variable parts are `sql.placeholder(name)`), run with `values` for the
  * placeholders. Only flat selections (a table, or columns and SQL expressions by name) are supported.
@@ -68,21 +72,46 @@ export function runSelect<Builder extends SelectBuilder & { _: { result: unknown
   return session.prepareQuery(shape.query, shape.fields, undefined, true, shape.map).execute({}) as Promise<Builder['_']['result'][number][]>;
 }
 
+/**
+ * Runs `builder` inside a statement of its own: `wrap` receives the builder's SQL and must select its columns, in
+ * order, then `extraKeys` (plain values) — a lateral join per parent, say.
+ */
+export function runSelectWithin<Builder extends SelectBuilder & { _: { result: unknown[] } }, Extra extends string>(
+  db: Db,
+  builder: Builder,
+  wrap: (inner: SQL) => SQL,
+  extraKeys: Extra[],
+): Promise<(Builder['_']['result'][number] & Record<Extra, unknown>)[]> {
+  const shape = compile(builder, extraKeys);
+  const query = new PgDialect().sqlToQuery(wrap(drizzle.sql`${builder as unknown as SQL}`));
+  const session = (db as unknown as { session: PreparingSession }).session;
+  return session.prepareQuery(query, shape.fields, undefined, true, shape.map).execute({}) as Promise<(Builder['_']['result'][number] & Record<Extra, unknown>)[]>;
+}
+
 interface PreparingSession {
   prepareQuery(query: Query, fields: unknown[] | undefined, name: string | undefined, isResponseInArrayMode: boolean, map?: (rows: unknown[][]) => unknown[]): { execute(values: Record<string, unknown>): Promise<unknown[]> };
 }
 
-function compile(builder: SelectBuilder): Shape {
+function compile(builder: SelectBuilder, extraKeys: string[] = []): Shape {
   const fields = orderSelectedFields!((builder as unknown as { getSelectedFields(): Record<string, unknown> }).getSelectedFields());
   const keys = fields.map(({ path }) => {
     if (path.length !== 1) throw new Error(`preparedRead supports flat selections only, got ${path.join('.')}`);
     return path[0];
   });
-  const decoders = fields.map(({ field }): Decoder => {
-    if (is(field, Column)) return field as unknown as Decoder;
-    if (is(field, SQL)) return (field as unknown as { decoder: Decoder }).decoder;
-    return (field as { sql: { decoder: Decoder } }).sql.decoder;
+  keys.push(...extraKeys);
+  // Each column's decoder, looked up once: none where it returns the driver's value as it is (text, integers,
+  // enums), and bound to the column where it does something (a subquery's columns are proxies, slow to call through).
+  const decoders = fields.map(({ field }): ((value: unknown) => unknown) | null => {
+    const decoder: Decoder = is(field, Column)
+      ? (field as unknown as Decoder)
+      : is(field, SQL)
+        ? (field as unknown as { decoder: Decoder }).decoder
+        : (field as { sql: { decoder: Decoder } }).sql.decoder;
+    const decode = decoder.mapFromDriverValue;
+    if (decode === identity || decode === noopDecode) return null;
+    return decode.bind(decoder);
   });
+  for (let i = 0; i < extraKeys.length; i++) decoders.push(null);
   const width = keys.length;
   const map = (rows: unknown[][]) => {
     const out = new Array(rows.length);
@@ -91,7 +120,8 @@ function compile(builder: SelectBuilder): Shape {
       const object: Record<string, unknown> = {};
       for (let i = 0; i < width; i++) {
         const value = row[i];
-        object[keys[i]] = value === null ? null : decoders[i].mapFromDriverValue(value);
+        const decode = decoders[i];
+        object[keys[i]] = value === null || decode === null ? value : decode(value);
       }
       out[r] = object;
     }

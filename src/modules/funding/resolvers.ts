@@ -2,9 +2,8 @@ import type { Resolvers } from '../../__generated__/graphql';
 import type { Loaders } from '../../loaders';
 import { toGlobalId } from '../../lib/global-id';
 
-async function fundingSource(loaders: Loaders, id: number) {
-  const all = await loaders.fundingSources.load('all');
-  return all.find((source) => source.id === id)!;
+function fundingSource(loaders: Loaders, id: number) {
+  return loaders.fundingSourceById(id);
 }
 
 /** `known / all` as a decimal string with six places, from whole numbers. */

@@ -1,5 +1,5 @@
-import { anyInt, anyText, preparedRead, runSelect } from '../../db/prepared';
-import { and, asc, getTableColumns, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { anyInt, anyText, preparedRead, runSelect, runSelectWithin } from '../../db/prepared';
+import { and, asc, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import { planTasks, projectLocations, projects, projectStatusChanges, projectTasks, type ProjectRow } from '../../db/schema';
 import type { WithParent } from '../../lib/paged-loader';
@@ -29,6 +29,18 @@ export function scopeMembers(scope: Exclude<ProjectScope, 'all'>, parentIds: rea
                  join ${planTasks} t on t.id = pt.task_id where t.plan_id in (${ids(parentIds)})`;
     case 'agency':
       return sql`select l.agency_id as parent_id, l.project_id from agency_project_links l where l.agency_id in (${ids(parentIds)})`;
+  }
+}
+
+/** The projects under the parent whose id is `parent` (an SQL expression): a correlated subquery of project ids. */
+function membersOf(scope: Exclude<ProjectScope, 'all'>, parent: SQL): SQL {
+  switch (scope) {
+    case 'task':
+      return sql`select pt.project_id from ${projectTasks} pt where pt.task_id = ${parent}`;
+    case 'plan':
+      return sql`select pt.project_id from ${projectTasks} pt join ${planTasks} t on t.id = pt.task_id where t.plan_id = ${parent}`;
+    case 'agency':
+      return sql`select l.project_id from agency_project_links l where l.agency_id = ${parent}`;
   }
 }
 
@@ -135,16 +147,24 @@ export class ProjectRepository {
       );
       return rows.map((row) => ({ ...(row as RankedProjectRow), parentId: ROOT }));
     }
-    const rn = sql<number>`row_number() over (partition by m.parent_id order by ${sql.join(order, sql`, `)})`.as('rn');
-    const inner = this.db
-      .select({ ...columns, parentId: sql<number>`m.parent_id`.as('parent_id'), rn })
+    // Each parent's page by a lateral join: its members by index, then ordered and cut to the page. A window over
+    // every parent's members hashed the whole projects table (a plan tree's 527 tasks: 20 ms over three parallel
+    // workers; the lateral pages: 9 ms on one).
+    const page = this.db
+      .select({ ...columns, rn: sql<number>`row_number() over (order by ${sql.join(order, sql`, `)})`.as('rn') })
       .from(projects)
-      .innerJoin(sql`(${scopeMembers(scope, parentIds)}) m`, sql`m.project_id = ${projects.id}`)
-      .where(where)
-      .as('page');
-    const rows = await runSelect(this.db, this.db.select().from(inner).where(lte(inner.rn, query.request.limit + 1)).orderBy(asc(inner.parentId), asc(inner.rn)));
+      .where(and(where, sql`${projects.id} in (${membersOf(scope, sql`parent.id`)})`))
+      .orderBy(...order)
+      .limit(query.request.limit + 1);
+    const rows = await runSelectWithin(
+      this.db,
+      page,
+      (inner) => sql`select page.*, parent.id from unnest(${sql.param(parentIds)}::int[]) with ordinality as parent(id, ord)
+                     cross join lateral (${inner}) page order by parent.ord, page.rn`,
+      ['parentId'],
+    );
     // Rows keep their `rn` (no field reads it): copying thousands of rows to drop it costs more than it is worth.
-    return rows as WithParent<RankedProjectRow>[];
+    return rows as unknown as WithParent<RankedProjectRow>[];
   }
 
   async counts(scope: ProjectScope, parentIds: number[], query: ProjectQuery): Promise<Map<number, number>> {
