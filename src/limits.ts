@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { BREAK, GraphQLError, Kind, visit, type DocumentNode, type GraphQLFormattedError, type ValueNode } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { Limits } from './config';
 import type { Context } from './context';
@@ -37,6 +37,36 @@ export function describeLimitError(formatted: GraphQLFormattedError): GraphQLFor
   return null;
 }
 
+const SIZING_ARGUMENTS = new Set(['first', 'last', 'ids']);
+
+/** True when a variable gives a list's size somewhere in the document, so that its cost depends on the variables. */
+function sizedByVariables(document: DocumentNode): boolean {
+  let sized = false;
+  visit(document, {
+    Argument(node) {
+      if (SIZING_ARGUMENTS.has(node.name.value) && containsVariable(node.value)) {
+        sized = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return sized;
+}
+
+function containsVariable(value: ValueNode): boolean {
+  switch (value.kind) {
+    case Kind.VARIABLE:
+      return true;
+    case Kind.LIST:
+      return value.values.some(containsVariable);
+    case Kind.OBJECT:
+      return value.fields.some((field) => containsVariable(field.value));
+    default:
+      return false;
+  }
+}
+
 /** Apollo options that enforce the limits: graphql-armor for the document's shape, a cost estimate before execution. */
 export function limitProtection(limits: Limits, production: boolean) {
   const armor = new ApolloArmor({
@@ -49,6 +79,9 @@ export function limitProtection(limits: Limits, production: boolean) {
     blockFieldSuggestion: { enabled: production },
   });
   const { plugins, validationRules } = armor.protect();
+  // A document's cost depends on its variables only where a variable sizes a list (`first`, `last`, `ids`); other
+  // documents (most) are estimated once.
+  const fixedCosts = new WeakMap<DocumentNode, Map<string, number> | null>();
   const costPlugin: ApolloServerPlugin<Context> = {
     async requestDidStart() {
       return {
@@ -56,17 +89,22 @@ export function limitProtection(limits: Limits, production: boolean) {
           if (operation?.operation === 'subscription') {
             throw new GraphQLError('This API has no subscriptions; send a query or a mutation.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
           }
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              variables: request.variables ?? {},
-              operationName: request.operationName ?? undefined,
-              estimators: [costEstimator],
-            });
-          } catch {
-            return; // Invalid variables: execution reports them, with their own code.
+          let fixed = fixedCosts.get(document);
+          if (fixed === undefined) fixedCosts.set(document, (fixed = sizedByVariables(document) ? null : new Map()));
+          let cost = fixed?.get(request.operationName ?? '');
+          if (cost === undefined) {
+            try {
+              cost = getComplexity({
+                schema,
+                query: document,
+                variables: request.variables ?? {},
+                operationName: request.operationName ?? undefined,
+                estimators: [costEstimator],
+              });
+            } catch {
+              return; // Invalid variables: execution reports them, with their own code.
+            }
+            fixed?.set(request.operationName ?? '', cost);
           }
           if (cost > limits.maxCost) {
             throw new GraphQLError(

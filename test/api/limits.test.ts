@@ -200,6 +200,20 @@ describe('limits at configured values', () => {
     const variables = await post(t, { query: 'query($n: Int) { projects(first: $n) { nodes { id } } }', variables: { n: 30 } });
     expectRefused(variables, 'COST_LIMIT_EXCEEDED', 51);
     expect(variables.body.errors[0].extensions.cost).toBe(61);
+    // The same document again: its cost follows the variables, not the first estimate.
+    expectAccepted(await post(t, { query: 'query($n: Int) { projects(first: $n) { nodes { id } } }', variables: { n: 10 } }));
+    const again = await post(t, { query: 'query($n: Int) { projects(first: $n) { nodes { id } } }', variables: { n: 40 } });
+    expect(again.body.errors[0].extensions.cost).toBe(81);
+    const listed = await post(t, { query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', variables: { ids: ['a', 'b'] } });
+    expectAccepted(listed);
+    const longer = await post(t, { query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', variables: { ids: Array.from({ length: 60 }, (_, i) => `x${i}`) } });
+    expectRefused(longer, 'COST_LIMIT_EXCEEDED', 51);
+    // A document whose sizes are written in it is estimated once and refused every time.
+    for (let i = 0; i < 2; i++) {
+      const fixed = await post(t, { query: 'query($code: String) { projects(first: 26, filter: { search: $code }) { nodes { id } } }', variables: { code: `x${i}` } });
+      expectRefused(fixed, 'COST_LIMIT_EXCEEDED', 51);
+      expect(fixed.body.errors[0].extensions.cost).toBe(53);
+    }
   });
 
   it('a batch is answered when batching is on', async () => {
