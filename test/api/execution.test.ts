@@ -1,5 +1,6 @@
 import { execute, parse } from 'graphql';
 import { recursiveInputTypes } from '../../src/compiled-execution';
+import { generateSyntheticPortfolio } from '../../seeds/synthetic';
 import { createContext } from '../../src/context';
 import { buildSchema } from '../../src/schema';
 import { dataOf, startTestApp, type TestApp } from '../helpers/test-app';
@@ -150,5 +151,54 @@ describe('compiled execution', () => {
     expect(rows.length).toBeGreaterThanOrEqual(all);
     expect(context.tally.statements).toBe(1);
     expect(await context.repos.projects.projectsByIds([])).toEqual([]);
+  });
+});
+
+describe('project lists read only the columns their selection needs', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await generateSyntheticPortfolio(t.app.database.db, { projects: 60, seed: 3 });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  const FIELDS = [
+    'id', 'name', 'nameEn', 'description', 'sector', 'type', 'status', 'lengthKm', 'ownerAgency { code }', 'plannedStart',
+    'plannedCompletion', 'totalInvestment { amount currency }', 'totalInvestmentVnd', 'totalInvestmentNote', 'notes', 'version',
+    'createdAt', 'updatedAt', 'archivedAt', 'statusHistory { status }', 'locations { name }', 'tasks { code }',
+    'funding { amount { amount } }', 'fundingMix { total { amount } }', 'sources { url }',
+  ];
+  // `oc4ids` needs the whole row, so this reference reads every column.
+  const whole = `code oc4ids ${FIELDS.join(' ')}`;
+
+  it.each(FIELDS)('%s is the same read alone as with the whole row, in the root list and in a task\'s list', async (field) => {
+    const name = field.split(' ')[0];
+    const reference = dataOf(await t.query(`{ projects(first: 50) { nodes { ${whole} } } }`)).projects.nodes;
+    const alone = dataOf(await t.query(`{ projects(first: 50) { nodes { code ${field} } } }`)).projects.nodes;
+    expect(alone.map((n: any) => [n.code, n[name]])).toEqual(reference.map((n: any) => [n.code, n[name]]));
+    // Listed projects are never archived; every other field has values here.
+    if (name !== 'archivedAt') expect(reference.some((n: any) => n[name] !== null && !(Array.isArray(n[name]) && n[name].length === 0))).toBe(true);
+
+    const tree = (selection: string) =>
+      t.query(`{ plan(code: "6408/KH-UBND") { tasks(first: 20) { nodes { code projects(first: 20) { edges { cursor node { ${selection} } } } } } } }`);
+    const referenceTree = dataOf(await tree(whole)).plan.tasks.nodes;
+    const aloneTree = dataOf(await tree(`code ${field}`)).plan.tasks.nodes;
+    const pick = (tasks: any[]) => tasks.flatMap((task) => task.projects.edges.map((e: any) => [task.code, e.cursor, e.node.code, e.node[name]]));
+    expect(pick(aloneTree)).toEqual(pick(referenceTree));
+    expect(pick(aloneTree).length).toBeGreaterThan(5);
+  });
+
+  it('a pruned page does not stand in for a whole project elsewhere in the request', async () => {
+    const data = dataOf(
+      await t.query(`{
+        projects(first: 50) { nodes { code } }
+        project(code: "BD-ROAD-CT02-CTDH") { code description totalInvestment { amount } }
+      }`),
+    );
+    const whole = dataOf(await t.query('{ project(code: "BD-ROAD-CT02-CTDH") { code description totalInvestment { amount } } }'));
+    expect(data.project).toEqual(whole.project);
+    expect(data.project.description).toEqual(expect.any(String));
   });
 });

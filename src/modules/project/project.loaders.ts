@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { selects } from '../../lib/selection';
+import { selectedFieldNames, selects } from '../../lib/selection';
 import type { ProjectRow } from '../../db/schema';
 import type { FundingRepository, FundingMixRow } from '../funding/funding.repository';
 import type { BatchScheduler } from '../../lib/batch-scheduler';
@@ -7,7 +7,7 @@ import { prime, type RequestLoader } from '../../lib/loader-utils';
 import { byParent, parentLoader } from '../../lib/paged-loader';
 import { connection, toPage, type Connection } from '../../lib/pagination';
 import { projectQuery, type ProjectListArgs, type ProjectQuery, type RankedProjectRow } from './project-query';
-import { ROOT, type ProjectRepository, type ProjectScope, type ProjectSummaryRow } from './project.repository';
+import { projectColumns, ROOT, type ProjectRepository, type ProjectScope, type ProjectSummaryRow } from './project.repository';
 
 /** What `ProjectConnection.aggregate` resolves from: the set's summary rows and its funding mix, each read lazily. */
 export interface ProjectAggregateModel {
@@ -28,10 +28,14 @@ export function projectLists(
   scope: ProjectScope,
 ) {
   const setKey = (query: ProjectQuery) => query.setKey;
+  // A page read with only some columns is not a whole project, so it does not go into the request's project cache.
   const pages = parentLoader(
     scheduler,
-    (query: ProjectQuery) => query.pageKey,
-    async (parentIds, query) => byParent(prime(projectById, await repos.projects.pages(scope, parentIds, query))),
+    ({ query, columns }: { query: ProjectQuery; columns: ProjectColumn[] | null }) => `${query.pageKey}|${columns?.join(',') ?? '*'}`,
+    async (parentIds, { query, columns }) => {
+      const rows = await repos.projects.pages(scope, parentIds, query, columns);
+      return byParent(columns ? rows : prime(projectById, rows));
+    },
     () => [],
   );
   const counts = parentLoader(scheduler, setKey, (parentIds, query) => repos.projects.counts(scope, parentIds, query), () => 0);
@@ -59,17 +63,73 @@ export function projectLists(
    * statement for both) rather than a count of its own; with `aggregateMix` (the aggregate's funding) the summary and
    * the mix come from one statement that evaluates the selection once.
    */
-  return (parentId: number, args: ProjectListArgs, options: { aggregate?: boolean; aggregateMix?: boolean } = {}): ProjectConnectionModel => {
+  return (
+    parentId: number,
+    args: ProjectListArgs,
+    options: { aggregate?: boolean; aggregateMix?: boolean; columns?: ProjectColumn[] | null } = {},
+  ): ProjectConnectionModel => {
     const query = projectQuery(args);
     const key = { parentId, query };
     const summary = options.aggregateMix ? async () => (await summariesAndMixes.load(key)).summary : () => summaries.load(key);
     const mix = options.aggregateMix ? async () => (await summariesAndMixes.load(key)).mix : () => mixes.load(key);
     const count = options.aggregate ? async () => (await summary()).find((row) => row.grouping === 'all')?.count ?? 0 : () => counts.load(key);
     return {
-      ...connection(query.ordering, async () => toPage(await pages.load(key), query.request), count),
+      ...connection(query.ordering, async () => toPage(await pages.load({ parentId, query: { query, columns: options.columns ?? null } }), query.request), count),
       aggregate: () => ({ summary, mix }),
     };
   };
+}
+
+type ProjectColumn = keyof typeof projectColumns;
+
+/** The columns a `Project` field reads from its row; fields not listed (`oc4ids`) need the whole row. */
+const FIELD_COLUMNS: Record<string, ProjectColumn[]> = {
+  __typename: [],
+  id: ['id'],
+  code: ['code'],
+  name: ['name'],
+  nameEn: ['nameEn'],
+  description: ['description'],
+  sector: ['sector'],
+  type: ['type'],
+  status: ['status'],
+  lengthKm: ['lengthKm'],
+  ownerAgency: ['ownerAgencyId'],
+  plannedStart: ['plannedStart'],
+  plannedCompletion: ['plannedCompletion'],
+  totalInvestment: ['totalInvestmentAmount', 'totalInvestmentCurrency'],
+  totalInvestmentVnd: ['totalInvestmentVnd'],
+  totalInvestmentNote: ['totalInvestmentNote'],
+  notes: ['notes'],
+  version: ['version'],
+  createdAt: ['createdAt'],
+  updatedAt: ['updatedAt'],
+  archivedAt: ['archivedAt'],
+  statusHistory: [],
+  locations: [],
+  tasks: [],
+  funding: [],
+  fundingMix: [],
+  sources: [],
+  auditTrail: [],
+};
+
+/** Always read: the id and every column an ordering's cursor may hold. */
+const KEY_COLUMNS: ProjectColumn[] = ['id', 'code', 'name', 'status', 'totalInvestmentVnd', 'plannedCompletion', 'statusChangedOn'];
+
+/**
+ * The columns a list's nodes need for what the query selects of them, or null for every column. A plan tree asks
+ * a task's projects for a code, a name and a status: reading the other twenty columns of thousands of projects
+ * (descriptions, notes, amounts) was a third of its decoding.
+ */
+function columnsFor(info: GraphQLResolveInfo): ProjectColumn[] | null {
+  const columns = new Set<ProjectColumn>(KEY_COLUMNS);
+  for (const name of [...selectedFieldNames(info, 'nodes'), ...selectedFieldNames(info, 'edges', 'node')]) {
+    const needed = FIELD_COLUMNS[name];
+    if (!needed) return null;
+    for (const column of needed) columns.add(column);
+  }
+  return columns.size === Object.keys(projectColumns).length ? null : [...columns].sort();
 }
 
 /** What a project list's resolver asks of it, read from the query's selection. */
@@ -77,6 +137,7 @@ export function listOptions(info: GraphQLResolveInfo) {
   return {
     aggregate: selects(info, 'aggregate'),
     aggregateMix: selects(info, 'aggregate', 'byFundingSource') || selects(info, 'aggregate', 'fundingMix'),
+    columns: columnsFor(info),
   };
 }
 
