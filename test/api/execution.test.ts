@@ -1,5 +1,5 @@
 import { execute, parse } from 'graphql';
-import { recursiveInputTypes } from '../../src/compiled-execution';
+import { compiledExecution, recursiveInputTypes } from '../../src/compiled-execution';
 import { generateSyntheticPortfolio } from '../../seeds/synthetic';
 import { createContext } from '../../src/context';
 import { buildSchema } from '../../src/schema';
@@ -205,12 +205,10 @@ describe('project lists read only the columns their selection needs', () => {
 
 describe('compiled plans', () => {
   it('are kept for the most recently used documents only, and answer after being dropped', async () => {
-    const { compiledExecution } = await import('../../src/compiled-execution');
     const schema = buildSchema();
     const gateway = compiledExecution(schema, 2);
-    let loaded: any;
     gateway.onSchemaLoadOrUpdate(() => {});
-    loaded = await gateway.load({ apollo: { key: undefined, keyHash: undefined, graphRef: undefined } } as any);
+    const loaded: any = await gateway.load({ apollo: { key: undefined, keyHash: undefined, graphRef: undefined } } as any);
     const run = (document: ReturnType<typeof parse>) =>
       loaded.executor({ document, request: { variables: {} }, operation: document.definitions[0], context: {} } as any);
     const docs = ['{ __typename }', '{ a: __typename }', '{ b: __typename }'].map((text) => parse(text));

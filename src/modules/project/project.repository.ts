@@ -45,10 +45,15 @@ function membersOf(scope: Exclude<ProjectScope, 'all'>, parent: SQL): SQL {
 }
 
 /** (parent_id, project_id) of the projects a query selects under each parent, archived ones left out. */
-export function selectedMembers(scope: ProjectScope, parentIds: readonly number[], filter: SQL | undefined): SQL {
+export function selectedMembers(scope: ProjectScope, parentIds: readonly number[], filter: SQL | undefined, withFacts = false): SQL {
   const where = and(notArchived, filter);
-  if (scope === 'all') return sql`select ${ROOT} as parent_id, ${projects.id} as project_id from ${projects} where ${where}`;
-  return sql`select m.parent_id, ${projects.id} as project_id from ${projects}
+  // What summaries group and sum, read with the selection rather than looked up again by id.
+  const facts = withFacts
+    ? sql`, ${projects.status} as status, ${projects.sector} as sector, ${projects.plannedCompletion} as planned_completion,
+          ${projects.totalInvestmentVnd} as total_investment_vnd`
+    : sql``;
+  if (scope === 'all') return sql`select ${ROOT} as parent_id, ${projects.id} as project_id${facts} from ${projects} where ${where}`;
+  return sql`select m.parent_id, ${projects.id} as project_id${facts} from ${projects}
              join (${scopeMembers(scope, parentIds)}) m on m.project_id = ${projects.id} where ${where}`;
 }
 
@@ -78,14 +83,14 @@ interface SummaryStatementRow {
   known: number;
 }
 
-/** The summary rows of the projects in `selected` (parent_id, project_id), each parent on its own. */
+/** The summary rows of the projects in `selected` (`selectedMembers` with its facts), each parent on its own. */
 const summarySelect = sql`
   select parent_id::int as parent_id, grouping(status, sector, year)::int as g,
          status::text as status, sector::text as sector, year,
          count(*)::int as n, coalesce(sum(investment), 0)::text as total, count(investment)::int as known
   from (
-    select s.parent_id, p.status, p.sector, extract(year from p.planned_completion)::int as year, p.total_investment_vnd as investment
-    from selected s join ${projects} p on p.id = s.project_id
+    select s.parent_id, s.status, s.sector, extract(year from s.planned_completion)::int as year, s.total_investment_vnd as investment
+    from selected s
   ) m
   group by grouping sets ((parent_id), (parent_id, status), (parent_id, sector), (parent_id, year))`;
 
@@ -184,7 +189,7 @@ export class ProjectRepository {
   async summaries(scope: ProjectScope, parentIds: number[], query: ProjectQuery): Promise<ProjectSummaryRow[]> {
     const rows = await queryRows<SummaryStatementRow>(
       this.db,
-      sql`with selected as (${selectedMembers(scope, parentIds, query.filter)}) ${summarySelect} order by parent_id, g, status, sector, year nulls last`,
+      sql`with selected as (${selectedMembers(scope, parentIds, query.filter, true)}) ${summarySelect} order by parent_id, g, status, sector, year nulls last`,
     );
     return rows.map(toSummaryRow);
   }
@@ -201,7 +206,7 @@ export class ProjectRepository {
     const members = sql`select s.parent_id::text as gid, s.parent_id::text as key, null::text as label, null::int as ref_id, s.project_id from selected s`;
     const [row] = await queryRows<{ summary: SummaryStatementRow[]; mix: MixStatementRow[] }>(
       this.db,
-      sql`with selected as materialized (${selectedMembers(scope, parentIds, query.filter)})
+      sql`with selected as materialized (${selectedMembers(scope, parentIds, query.filter, true)})
           select (select coalesce(json_agg(s order by s.parent_id, s.g, s.status, s.sector, s.year nulls last), '[]'::json)
                   from (${summarySelect}) s) as summary,
                  (select coalesce(json_agg(x order by x.ord), '[]'::json)
