@@ -80,7 +80,11 @@ export function createLoaders(repos: Repositories, scheduler: BatchScheduler) {
   });
   let sourcesById: Map<number, Awaited<ReturnType<FundingRepository['fundingSources']>>[number]> | null = null;
 
-  const projectList = (scope: ProjectScope) => projectLists(scheduler, repos, projectById, scope);
+  // Each scope's list loaders (five DataLoaders) are made when a request first lists projects of that scope.
+  const projectList = (scope: ProjectScope): ReturnType<typeof projectLists> => {
+    let lists: ReturnType<typeof projectLists> | undefined;
+    return (parentId, args, options) => (lists ??= projectLists(scheduler, repos, projectById, scope))(parentId, args, options);
+  };
 
   return {
     planById,

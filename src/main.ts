@@ -1,10 +1,10 @@
 import { ConfigError, loadConfig } from './config';
 import { startApp } from './app';
-import { createLogger } from './observability/logger';
+import { createLogger, flushLogs } from './observability/logger';
 
 async function main() {
   const config = loadConfig();
-  const logger = createLogger(config.operations.logLevel);
+  const logger = createLogger(config.operations.logLevel, { buffered: true });
   const started = Date.now();
   const app = await startApp(config, logger);
   const port = await app.server.listen(config.port);
@@ -21,9 +21,11 @@ async function main() {
     try {
       await app.stop();
       logger.info('stopped');
+      await flushLogs(logger);
       process.exit(0);
     } catch (error) {
       logger.error({ err: error }, 'error while shutting down');
+      await flushLogs(logger);
       process.exit(1);
     }
   };

@@ -2,12 +2,22 @@ import pino, { type Logger as PinoLogger } from 'pino';
 
 export type Logger = PinoLogger;
 
-/** Structured JSON logs on stdout. `LOG_LEVEL` sets the level (`silent` in tests). */
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+/**
+ * Structured JSON logs on stdout. `LOG_LEVEL` sets the level (`silent` in tests). With `buffered`, lines are written
+ * in batches of 4 kB or more instead of one write per line (a line per request was 3 % of a small request's CPU);
+ * pino flushes what is left when the process exits, and `flushLogs` does before a deliberate exit.
+ */
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', options: { buffered?: boolean } = {}): Logger {
+  const settings = {
     level,
     base: { service: 'infrastructure-plan-registry' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  });
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  return options.buffered ? pino(settings, pino.destination({ dest: 1, sync: false, minLength: 4096 })) : pino(settings);
+}
+
+/** Writes out what a buffered logger holds. */
+export function flushLogs(logger: Logger): Promise<void> {
+  return new Promise((resolve) => logger.flush(() => resolve()));
 }
