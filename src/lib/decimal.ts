@@ -5,9 +5,20 @@
 export function formatDecimal(value: string | number | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   const text = typeof value === 'number' ? String(value) : value.trim();
-  if (!/^-?\d+(\.\d+)?$/.test(text)) throw new TypeError(`Not a decimal: ${text}`);
-  if (!text.includes('.')) return text === '-0' ? '0' : text;
-  const trimmed = text.replace(/0+$/, '').replace(/\.$/, '');
+  // One pass over the characters (every amount and share of an answer comes through here): `-?digits(.digits)?`.
+  const start = text.charCodeAt(0) === 45 ? 1 : 0;
+  let dot = -1;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 && dot === -1 && i > start && i < text.length - 1) dot = i;
+    else if (c < 48 || c > 57) throw new TypeError(`Not a decimal: ${text}`);
+  }
+  if (start === text.length) throw new TypeError(`Not a decimal: ${text}`);
+  if (dot === -1) return text === '-0' ? '0' : text;
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48) end -= 1;
+  if (end - 1 === dot) end -= 1;
+  const trimmed = text.slice(0, end);
   return trimmed === '-0' ? '0' : trimmed;
 }
 
