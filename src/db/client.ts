@@ -135,6 +135,10 @@ function countingView(db: Db, tally: StatementTally): Db {
 
 /** Runs a hand-written statement and returns its rows, the same way on both drivers. */
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
+  return rowsOf<T>(await db.execute(query));
+}
+
+/** The rows of a statement's result: postgres.js answers an array of rows, PGlite an object holding them. */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
 }

@@ -1,7 +1,7 @@
 import * as drizzle from 'drizzle-orm';
 import { Column, is, SQL, type Query } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { Db } from './client';
+import { rowsOf, type Db } from './client';
 
 /**
  * Reads the API sends on every request, built once per process instead of once per call.
@@ -41,6 +41,7 @@ const orderSelectedFields = (drizzle as unknown as { orderSelectedFields?: (fiel
 if (typeof orderSelectedFields !== 'function') throw new Error('drizzle-orm no longer exports orderSelectedFields: update src/db/prepared.ts');
 
 let counter = 0;
+const dialect = new PgDialect();
 
 /** `Column.mapFromDriverValue` and the decoder of plain `sql` return the value unchanged. */
 const identity = (Column.prototype as unknown as Decoder).mapFromDriverValue;
@@ -57,8 +58,7 @@ export function preparedRead<Builder extends SelectBuilder & { _: { result: unkn
   let shape: Shape | null = null;
   return (db, values) => {
     shape ??= compile(build(db));
-    const session = (db as unknown as { session: PreparingSession }).session;
-    return session.prepareQuery(shape.query, shape.fields, name, true, shape.map).execute(values) as Promise<Builder['_']['result'][number][]>;
+    return run(db, shape.query, name, shape, values) as Promise<Builder['_']['result'][number][]>;
   };
 }
 
@@ -67,9 +67,7 @@ export function preparedRead<Builder extends SelectBuilder & { _: { result: unkn
  * mapper of `preparedRead`: for long results the mapping is most of the cost.
  */
 export function runSelect<Builder extends SelectBuilder & { _: { result: unknown[] } }>(db: Db, builder: Builder): Promise<Builder['_']['result'][number][]> {
-  const shape = compile(builder);
-  const session = (db as unknown as { session: PreparingSession }).session;
-  return session.prepareQuery(shape.query, shape.fields, undefined, true, shape.map).execute({}) as Promise<Builder['_']['result'][number][]>;
+  return runSelectWithin(db, builder, (inner) => inner, []);
 }
 
 /**
@@ -83,13 +81,21 @@ export function runSelectWithin<Builder extends SelectBuilder & { _: { result: u
   extraKeys: Extra[],
 ): Promise<(Builder['_']['result'][number] & Record<Extra, unknown>)[]> {
   const shape = compile(builder, extraKeys);
-  const query = new PgDialect().sqlToQuery(wrap(drizzle.sql`${builder as unknown as SQL}`));
-  const session = (db as unknown as { session: PreparingSession }).session;
-  return session.prepareQuery(query, shape.fields, undefined, true, shape.map).execute({}) as Promise<(Builder['_']['result'][number] & Record<Extra, unknown>)[]>;
+  const query = dialect.sqlToQuery(wrap(drizzle.sql`${builder as unknown as SQL}`));
+  return run(db, query, undefined, shape, {}) as Promise<(Builder['_']['result'][number] & Record<Extra, unknown>)[]>;
 }
 
 interface PreparingSession {
-  prepareQuery(query: Query, fields: unknown[] | undefined, name: string | undefined, isResponseInArrayMode: boolean, map?: (rows: unknown[][]) => unknown[]): { execute(values: Record<string, unknown>): Promise<unknown[]> };
+  prepareQuery(query: Query, fields: unknown[] | undefined, name: string | undefined, isResponseInArrayMode: boolean, map?: (rows: unknown[][]) => unknown[]): { execute(values: Record<string, unknown>): Promise<unknown> };
+}
+
+/**
+ * Sends `query` through the session of `db` (its request's tally, its transaction): named, it is a prepared
+ * statement; with a shape, rows come back as arrays and are mapped by it, else as objects.
+ */
+function run(db: Db, query: Query, name: string | undefined, shape: Shape | null, values: Record<string, unknown>): Promise<unknown> {
+  const session = (db as unknown as { session: PreparingSession }).session;
+  return shape ? session.prepareQuery(query, shape.fields, name, true, shape.map).execute(values) : session.prepareQuery(query, undefined, name, false).execute(values);
 }
 
 function compile(builder: SelectBuilder, extraKeys: string[] = []): Shape {
@@ -136,12 +142,8 @@ function compile(builder: SelectBuilder, extraKeys: string[] = []): Shape {
  */
 export function preparedSql<Row>(statement: SQL): PreparedRead<Row, Record<string, unknown>> {
   const name = `ipr_${(counter += 1).toString(36)}`;
-  const query = new PgDialect().sqlToQuery(statement);
-  return async (db, values) => {
-    const session = (db as unknown as { session: PreparingSession }).session;
-    const result = (await session.prepareQuery(query, undefined, name, false).execute(values)) as Row[] | { rows: Row[] };
-    return Array.isArray(result) ? result : result.rows;
-  };
+  const query = dialect.sqlToQuery(statement);
+  return async (db, values) => rowsOf<Row>(await run(db, query, name, null, values));
 }
 
 /** `column = any($name::int[])`: one statement text for any number of IDs (an empty list matches nothing). */

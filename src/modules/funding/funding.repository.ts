@@ -74,9 +74,12 @@ function mixStatement(members: SQL, options: { prelude?: SQL; byAllocation?: boo
     order by coalesce(t.total, 0) desc, g.key, g.gid, coalesce(s.amount, 0) desc, fs.position`;
 }
 
-/** The mix statement over `members` (gid, key, label, ref_id, project_id); `single` names the one group there is. */
-export function selectionMixStatement(members: SQL, single?: number): SQL {
-  return mixStatement(members, { singleGroup: single === undefined ? undefined : String(single) });
+/** The mix of each parent: `members` yields (parent_id, project_id); `single` is the parent's id when there is one. */
+export function parentMixStatement(members: SQL, single?: number): SQL {
+  return mixStatement(
+    sql`select m.parent_id::text as gid, m.parent_id::text as key, null::text as label, null::int as ref_id, m.project_id from (${members}) m`,
+    { singleGroup: single === undefined ? undefined : String(single) },
+  );
 }
 
 export interface MixStatementRow {
@@ -93,6 +96,18 @@ export interface MixStatementRow {
   total: string;
 }
 
+/** One source's part of a mix, from a row of a mix statement. */
+function mixRow(row: Pick<MixStatementRow, 'amount' | 'share' | 'allocation_count' | 'unknown_count' | 'total'> & { source_id: number }): FundingMixRow {
+  return {
+    sourceId: Number(row.source_id),
+    amount: row.amount,
+    share: row.share,
+    allocationCount: Number(row.allocation_count),
+    unknownCount: Number(row.unknown_count),
+    total: row.total,
+  };
+}
+
 export function mixGroups(rows: MixStatementRow[]): Map<string, FundingGroupRow> {
   const groups = new Map<string, FundingGroupRow>();
   for (const row of rows) {
@@ -101,16 +116,7 @@ export function mixGroups(rows: MixStatementRow[]): Map<string, FundingGroupRow>
       group = { key: row.key, label: row.label, refId: row.ref_id === null ? null : Number(row.ref_id), projectCount: Number(row.project_count), mix: [] };
       groups.set(row.gid, group);
     }
-    if (row.source_id !== null) {
-      group.mix.push({
-        sourceId: Number(row.source_id),
-        amount: row.amount,
-        share: row.share,
-        allocationCount: Number(row.allocation_count),
-        unknownCount: Number(row.unknown_count),
-        total: row.total,
-      });
-    }
+    if (row.source_id !== null) group.mix.push(mixRow(row as MixStatementRow & { source_id: number }));
   }
   return groups;
 }
@@ -194,14 +200,7 @@ export class FundingRepository {
 
   /** Mixes of many parents in one statement; `members` yields (parent_id, project_id), `single` when one parent. */
   private async mixesByParent(members: SQL, single?: number): Promise<Map<number, FundingMixRow[]>> {
-    const rows = await queryRows<MixStatementRow>(
-      this.db,
-      selectionMixStatement(
-        sql`select m.parent_id::text as gid, m.parent_id::text as key, null::text as label, null::int as ref_id, m.project_id
-                       from (${members}) m`,
-        single,
-      ),
-    );
+    const rows = await queryRows<MixStatementRow>(this.db, parentMixStatement(members, single));
     return new Map([...mixGroups(rows)].map(([gid, group]) => [Number(gid), group.mix]));
   }
 
@@ -212,14 +211,7 @@ export class FundingRepository {
     for (const row of rows) {
       let mix = mixes.get(row.project_id);
       if (!mix) mixes.set(row.project_id, (mix = []));
-      mix.push({
-        sourceId: row.source_id,
-        amount: row.amount,
-        share: row.share,
-        allocationCount: row.allocation_count,
-        unknownCount: row.unknown_count,
-        total: row.total,
-      });
+      mix.push(mixRow(row));
     }
     return mixes;
   }

@@ -5,7 +5,7 @@ import { planTasks, projectLocations, projects, projectStatusChanges, projectTas
 import type { WithParent } from '../../lib/paged-loader';
 import { cursorCondition, orderByTerms } from '../../lib/pagination';
 import type { ProjectQuery, RankedProjectRow } from './project-query';
-import { mixGroups, selectionMixStatement, type FundingMixRow, type MixStatementRow } from '../funding/funding.repository';
+import { mixGroups, parentMixStatement, type FundingMixRow, type MixStatementRow } from '../funding/funding.repository';
 
 /** Where a list of projects hangs: the whole registry, or each of many tasks, plans or agencies. */
 export type ProjectScope = 'all' | 'task' | 'plan' | 'agency';
@@ -107,11 +107,6 @@ function toSummaryRow(row: SummaryStatementRow): ProjectSummaryRow {
   };
 }
 
-/** A json column: parsed by postgres.js and PGlite alike, but a string if a driver leaves it as text. */
-function parseJson<T>(value: T[] | string): T[] {
-  return typeof value === 'string' ? (JSON.parse(value) as T[]) : value;
-}
-
 /** Every column of a project the API reads: all but `search_text`, which only searches use (a third of a row's bytes). */
 export const projectColumns = (() => {
   const { searchText: _searchText, ...columns } = getTableColumns(projects);
@@ -203,7 +198,6 @@ export class ProjectRepository {
     parentIds: number[],
     query: ProjectQuery,
   ): Promise<Map<number, { summary: ProjectSummaryRow[]; mix: FundingMixRow[] }>> {
-    const members = sql`select s.parent_id::text as gid, s.parent_id::text as key, null::text as label, null::int as ref_id, s.project_id from selected s`;
     const [row] = await queryRows<{ summary: SummaryStatementRow[]; mix: MixStatementRow[] }>(
       this.db,
       sql`with selected as materialized (${selectedMembers(scope, parentIds, query.filter, true)})
@@ -211,7 +205,7 @@ export class ProjectRepository {
                   from (${summarySelect}) s) as summary,
                  (select coalesce(json_agg(x order by x.ord), '[]'::json)
                   from (select mix.*, row_number() over () as ord
-                        from (${selectionMixStatement(members, parentIds.length === 1 ? parentIds[0] : undefined)}) mix) x) as mix`,
+                        from (${parentMixStatement(sql`select parent_id, project_id from selected`, parentIds.length === 1 ? parentIds[0] : undefined)}) mix) x) as mix`,
     );
     const result = new Map<number, { summary: ProjectSummaryRow[]; mix: FundingMixRow[] }>();
     const entry = (parentId: number) => {
@@ -219,8 +213,8 @@ export class ProjectRepository {
       if (!value) result.set(parentId, (value = { summary: [], mix: [] }));
       return value;
     };
-    for (const summary of parseJson(row.summary)) entry(Number(summary.parent_id)).summary.push(toSummaryRow(summary));
-    for (const [gid, group] of mixGroups(parseJson(row.mix))) entry(Number(gid)).mix.push(...group.mix);
+    for (const summary of row.summary) entry(Number(summary.parent_id)).summary.push(toSummaryRow(summary));
+    for (const [gid, group] of mixGroups(row.mix)) entry(Number(gid)).mix.push(...group.mix);
     return result;
   }
 
