@@ -13,6 +13,7 @@ import { signToken } from '../src/modules/auth/auth';
 import { seedDatabase } from '../seeds/load';
 import { generateSyntheticPortfolio, type SyntheticReport } from '../seeds/synthetic';
 import { progressReporter } from '../seeds/progress';
+import { integerOption, readOptions, UsageError } from '../seeds/cli-options';
 
 /**
  * `npm run bench -- [--database pglite|postgres] [--projects N] [--duration S] [--connections C] [--only W1,W2]`
@@ -69,67 +70,30 @@ interface Args {
   only: WorkloadId[];
 }
 
-class UsageError extends Error {}
-
 /** An error that ends the run with its message alone (no stack). */
 class BenchError extends Error {}
 
 function parseArgs(argv: string[], env: NodeJS.ProcessEnv): Args | 'help' {
   const args: Args = { database: env.BENCH_DATABASE_URL ? 'postgres' : 'pglite', projects: 20000, duration: 20, connections: 8, only: [...WORKLOAD_IDS] };
-  const integer = (name: string, text: string, min: number, max: number) => {
-    const n = Number(text);
-    if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
-    return n;
-  };
-  const seen = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = () => {
-      if (inline !== undefined) return inline;
-      const next = argv[++i];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`${name} needs a value`);
-      return next;
-    };
-    if (name !== '--help' && name !== '-h') {
-      if (seen.has(name)) throw new UsageError(`${name} is given twice`);
-      seen.add(name);
+  const options = readOptions(argv, { database: 'string', projects: 'string', duration: 'string', connections: 'string', only: 'string' });
+  if (options === 'help') return 'help';
+  if (options.database !== undefined) {
+    const text = String(options.database);
+    if (text !== 'pglite' && text !== 'postgres') throw new UsageError(`--database must be pglite or postgres, got "${text}"`);
+    args.database = text;
+  }
+  if (options.projects !== undefined) args.projects = integerOption('--projects', String(options.projects), 100, 1_000_000);
+  if (options.duration !== undefined) args.duration = integerOption('--duration', String(options.duration), 1, 3600);
+  if (options.connections !== undefined) args.connections = integerOption('--connections', String(options.connections), 1, 1000);
+  if (options.only !== undefined) {
+    const ids = String(options.only)
+      .split(',')
+      .map((id) => id.trim().toUpperCase());
+    for (const id of ids) {
+      if (!(WORKLOAD_IDS as string[]).includes(id)) throw new UsageError(`--only takes workloads ${WORKLOAD_IDS.join(', ')} separated by commas, got "${id}"`);
     }
-    switch (name) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--database': {
-        const text = value();
-        if (text !== 'pglite' && text !== 'postgres') throw new UsageError(`--database must be pglite or postgres, got "${text}"`);
-        args.database = text;
-        break;
-      }
-      case '--projects':
-        args.projects = integer(name, value(), 100, 1_000_000);
-        break;
-      case '--duration':
-        args.duration = integer(name, value(), 1, 3600);
-        break;
-      case '--connections':
-        args.connections = integer(name, value(), 1, 1000);
-        break;
-      case '--only': {
-        const ids = value()
-          .split(',')
-          .map((id) => id.trim().toUpperCase());
-        for (const id of ids) {
-          if (!(WORKLOAD_IDS as string[]).includes(id)) throw new UsageError(`--only takes workloads ${WORKLOAD_IDS.join(', ')} separated by commas, got "${id}"`);
-        }
-        if (new Set(ids).size !== ids.length) throw new UsageError('--only names a workload twice');
-        args.only = WORKLOAD_IDS.filter((id) => ids.includes(id));
-        break;
-      }
-      default:
-        throw new UsageError(`unknown argument "${arg}"`);
-    }
+    if (new Set(ids).size !== ids.length) throw new UsageError('--only names a workload twice');
+    args.only = WORKLOAD_IDS.filter((id) => ids.includes(id));
   }
   if (args.database === 'postgres') {
     const url = env.BENCH_DATABASE_URL?.trim();

@@ -3,6 +3,7 @@ import { openDatabase } from '../src/db/client';
 import { migrateDatabase } from '../src/db/migrate';
 import { countSyntheticRows, deleteSyntheticPortfolio, generateSyntheticPortfolio } from './synthetic';
 import { progressReporter } from './progress';
+import { integerOption, readOptions, UsageError } from './cli-options';
 
 /**
  * `npm run seed:synthetic -- --projects 20000 --seed 42 [--replace]`: applies migrations, then adds a deterministic
@@ -25,49 +26,13 @@ interface Args {
   replace: boolean;
 }
 
-class UsageError extends Error {}
-
 export function parseArgs(argv: string[]): Args | 'help' {
   const args: Args = { projects: 20000, seed: 42, replace: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = () => {
-      if (inline !== undefined) return inline;
-      const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${name} needs a value`);
-      return next;
-    };
-    switch (name) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--replace':
-        if (inline !== undefined) throw new UsageError('--replace takes no value');
-        args.replace = true;
-        break;
-      case '--projects': {
-        const text = value();
-        const n = Number(text);
-        if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1 || n > 1_000_000) {
-          throw new UsageError(`--projects must be an integer from 1 to 1000000, got "${text}"`);
-        }
-        args.projects = n;
-        break;
-      }
-      case '--seed': {
-        const text = value();
-        const n = Number(text);
-        if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`--seed must be an integer, got "${text}"`);
-        args.seed = n;
-        break;
-      }
-      default:
-        throw new UsageError(`unknown argument "${arg}"`);
-    }
-  }
+  const options = readOptions(argv, { projects: 'string', seed: 'string', replace: 'boolean' });
+  if (options === 'help') return 'help';
+  if (options.projects !== undefined) args.projects = integerOption('--projects', String(options.projects), 1, 1_000_000);
+  if (options.seed !== undefined) args.seed = integerOption('--seed', String(options.seed), Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  args.replace = options.replace === true;
   return args;
 }
 
