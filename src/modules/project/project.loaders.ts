@@ -66,7 +66,7 @@ export function projectLists(
   return (
     parentId: number,
     args: ProjectListArgs,
-    options: { aggregate?: boolean; aggregateMix?: boolean; columns?: ProjectColumn[] | null } = {},
+    options: Partial<ListOptions> = {},
   ): ProjectConnectionModel => {
     const query = projectQuery(args);
     const key = { parentId, query };
@@ -132,13 +132,23 @@ function columnsFor(info: GraphQLResolveInfo): ProjectColumn[] | null {
   return columns.size === Object.keys(projectColumns).length ? null : [...columns].sort();
 }
 
+type ListOptions = { aggregate: boolean; aggregateMix: boolean; columns: ProjectColumn[] | null };
+
+/** Per field of a document: a plan tree resolves one task's projects 527 times with the same selection. */
+const optionsBySelection = new WeakMap<GraphQLResolveInfo['fieldNodes'], ListOptions>();
+
 /** What a project list's resolver asks of it, read from the query's selection. */
-export function listOptions(info: GraphQLResolveInfo) {
-  return {
-    aggregate: selects(info, 'aggregate'),
-    aggregateMix: selects(info, 'aggregate', 'byFundingSource') || selects(info, 'aggregate', 'fundingMix'),
-    columns: columnsFor(info),
-  };
+export function listOptions(info: GraphQLResolveInfo): ListOptions {
+  let options = optionsBySelection.get(info.fieldNodes);
+  if (!options) {
+    options = {
+      aggregate: selects(info, 'aggregate'),
+      aggregateMix: selects(info, 'aggregate', 'byFundingSource') || selects(info, 'aggregate', 'fundingMix'),
+      columns: columnsFor(info),
+    };
+    optionsBySelection.set(info.fieldNodes, options);
+  }
+  return options;
 }
 
 export { ROOT };
