@@ -81,8 +81,7 @@ export function compiledExecution(schema: GraphQLSchema, maxPlans = MAX_PLANS): 
 }
 
 /**
- * graphql-jit's errors are frozen look-alikes of graphql-js's; plugins (graphql-armor strips field suggestions) and
- * error formatting expect the real class, with the resolver's own error as `originalError`.
+ * graphql-jit's errors are frozen look-alikes of graphql-js's; error formatting expects the real class, with the resolver's own error as `originalError`.
  */
 function asGraphQLError(error: GraphQLError): GraphQLError {
   const copy = new GraphQLError(error.message, { path: error.path, originalError: error.originalError ?? undefined, extensions: error.extensions });

@@ -11,13 +11,14 @@ import { sql } from 'drizzle-orm';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { memoryQueryCache, redisQueryCache } from './apq-cache';
 import { compiledExecution } from './compiled-execution';
-import type { Config } from './config';
+import { DEFAULT_LIMITS, type Config } from './config';
 import { createContext, type Context } from './context';
 import { databaseWork, queryRows, type Database } from './db/client';
 import { databaseFailure } from './db/errors';
 import { migrationsFolder } from './db/migrate';
 import type { StatementTally } from './db/statement-counter';
-import { describeLimitError, limitProtection } from './limits';
+import { describeLimitError, documentNesting, jsonNesting, limitPlugin, withoutSuggestions } from './limits';
+import { checkProjectFilter } from './modules/project/project-query';
 import { createVerifier, type TokenVerifier, type Viewer } from './modules/auth/auth';
 import { IdempotencyRepository } from './modules/idempotency/idempotency.repository';
 import { isOc4idsRoute, serveOc4ids } from './modules/oc4ids/http';
@@ -28,7 +29,8 @@ import { ErrorCode } from './lib/errors';
 
 export type { Logger };
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** The default limit of a request body (MAX_BODY_BYTES). */
+export const MAX_BODY_BYTES = DEFAULT_LIMITS.maxBodyBytes;
 
 export interface RegistryServer {
   httpServer: http.Server;
@@ -72,7 +74,7 @@ export async function createServer(config: ServerConfig, database: Database, log
   const verifier = await createVerifier(config, { warn: (message: string) => logger.warn(message) });
   const metrics = createMetrics();
   const production = config.nodeEnv === 'production';
-  const protection = limitProtection(config.operations.limits, production);
+  const limits = config.operations.limits;
   let cache: KeyValueCache<string>;
   let closeCache = async () => {};
   if (config.operations.redisUrl) {
@@ -86,21 +88,23 @@ export async function createServer(config: ServerConfig, database: Database, log
   const apollo = new ApolloServer<Context>({
     gateway: compiledExecution(buildSchema()),
     includeStacktraceInErrorResponses: false,
-    introspection: true,
+    introspection: config.operations.introspection,
     csrfPrevention: true,
-    allowBatchedHttpRequests: protection.allowBatchedHttpRequests,
-    validationRules: protection.validationRules,
-    parseOptions: protection.parseOptions,
+    allowBatchedHttpRequests: limits.allowBatchedRequests,
+    parseOptions: { maxTokens: limits.maxTokens },
     cache,
     persistedQueries: { cache, ttl: 24 * 3600 },
     plugins: [
       // Cache hints would instrument every field resolver; the registry sets none.
       ApolloServerPluginCacheControlDisabled(),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
-      ...protection.plugins,
+      limitPlugin(limits, { ProjectFilter: (filter) => checkProjectFilter(filter as never, limits) }, { hideSuggestions: production }),
       observationPlugin(logger),
     ],
-    formatError: maskError,
+    formatError: (formatted, error) => {
+      const masked = maskError(formatted, error);
+      return production ? { ...masked, message: withoutSuggestions(masked.message) } : masked;
+    },
     // src/main.ts handles SIGTERM/SIGINT and calls close(). Apollo's own handlers would call stop() concurrently, and a
     // second stop() while the first is running waits on a barrier Apollo never resolves, so shutdown would hang.
     stopOnTerminationSignals: false,
@@ -224,6 +228,11 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 async function handle(req: IncomingMessage, res: ServerResponse, handler: Handler) {
   const { database, config, metrics } = handler;
+  // PostgreSQL text cannot hold NUL: no route takes it, in its path or its query.
+  if (/%00/i.test(req.url ?? '') || (req.url ?? '').includes('\u0000')) {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    return sendJson(res, 400, graphqlError('Text in a request may not contain the NUL character (U+0000).', ErrorCode.BAD_USER_INPUT));
+  }
   const url = new URL(req.url ?? '/', 'http://localhost');
   const requestId = headerValue(req, 'x-request-id')?.replace(/[^\x21-\x7e]/g, '').slice(0, 128) || randomUUID();
   res.setHeader('X-Request-Id', requestId);
@@ -268,33 +277,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, handler: Handle
 async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, handler: Handler) {
   const { apollo, database, verifier, config, metrics, logger } = handler;
   const started = process.hrtime.bigint();
-  let body: unknown = undefined;
-  let bodyText = '';
-  if (req.method === 'POST') {
-    const read = await readBody(req);
-    bodyText = read.text;
-    if (read.tooLarge) {
-      return sendJson(res, 413, graphqlError(`Request body is larger than the limit of ${MAX_BODY_BYTES} bytes.`, ErrorCode.PAYLOAD_TOO_LARGE, { limit: MAX_BODY_BYTES }));
-    }
-    if (read.text.includes('\uFFFD') && !Buffer.from(read.text, 'utf8').equals(read.raw)) {
-      return sendJson(res, 400, graphqlError('Request body is not valid UTF-8.', ErrorCode.BAD_REQUEST));
-    }
-    const type = (headerValue(req, 'content-type') ?? '').toLowerCase();
-    if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
-      try {
-        body = read.text.length > 0 ? JSON.parse(read.text) : undefined;
-      } catch {
-        return sendJson(res, 400, graphqlError('Request body is not valid JSON.', ErrorCode.BAD_REQUEST));
-      }
-    } else {
-      body = read.text;
-    }
+  const limits = config.operations.limits;
+  const checked = await readGraphQLRequest(req, url, limits);
+  if ('refusal' in checked) {
+    const { status, message, code, extra } = checked.refusal;
+    return sendJson(res, status, graphqlError(message, code, extra));
   }
-
-  // PostgreSQL text cannot hold NUL, so no argument may carry one: refuse it here rather than fail in SQL.
-  if (bodyText.includes('\u0000') || bodyText.includes('\\u0000') || /%00/.test(url.search)) {
-    return sendJson(res, 400, graphqlError('Text in a request may not contain the NUL character (U+0000).', ErrorCode.BAD_USER_INPUT));
-  }
+  const { body } = checked;
 
   let viewer: Viewer;
   try {
@@ -401,6 +390,87 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL
   observe(status);
 }
 
+interface Refusal {
+  status: number;
+  message: string;
+  code: string;
+  extra?: Record<string, unknown>;
+}
+
+const NUL_REFUSAL: Refusal = { status: 400, message: 'Text in a request may not contain the NUL character (U+0000).', code: ErrorCode.BAD_USER_INPUT };
+
+/** True when any string in a parsed JSON value (keys included) holds U+0000; iterative, so depth costs no stack. */
+function holdsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const current = stack.pop();
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) return true;
+    } else if (current !== null && typeof current === 'object') {
+      for (const [key, inner] of Object.entries(current)) {
+        if (key.includes('\u0000')) return true;
+        stack.push(inner);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Reads and checks a GraphQL request before Apollo sees it: the body's size and encoding, the nesting of its JSON
+ * and of its document (so nothing recursive meets a thousand levels), and NUL characters anywhere (PostgreSQL text
+ * cannot hold them). Each refusal costs no SQL statement.
+ */
+async function readGraphQLRequest(req: IncomingMessage, url: URL, limits: Config['operations']['limits']): Promise<{ body: unknown } | { refusal: Refusal }> {
+  const tooDeep = (what: string): Refusal => ({
+    status: 400,
+    message: `The request's ${what} nests deeper than ${limits.maxJsonDepth} levels.`,
+    code: ErrorCode.BAD_REQUEST,
+    extra: { limit: limits.maxJsonDepth, setting: 'MAX_JSON_DEPTH' },
+  });
+  const checkDocument = (query: unknown): Refusal | null =>
+    typeof query === 'string' && documentNesting(query, limits.maxJsonDepth) > limits.maxJsonDepth ? tooDeep('document') : null;
+
+  if (req.method !== 'POST') {
+    for (const value of url.searchParams.values()) if (value.includes('\u0000')) return { refusal: NUL_REFUSAL };
+    for (const json of [url.searchParams.get('variables'), url.searchParams.get('extensions')]) {
+      if (json !== null && jsonNesting(json, limits.maxJsonDepth) > limits.maxJsonDepth) return { refusal: tooDeep('JSON') };
+    }
+    const document = checkDocument(url.searchParams.get('query'));
+    return document ? { refusal: document } : { body: undefined };
+  }
+  const read = await readBody(req, limits.maxBodyBytes);
+  if (read.tooLarge) {
+    return {
+      refusal: {
+        status: 413,
+        message: `Request body is larger than the limit of ${limits.maxBodyBytes} bytes.`,
+        code: ErrorCode.PAYLOAD_TOO_LARGE,
+        extra: { limit: limits.maxBodyBytes },
+      },
+    };
+  }
+  if (read.text.includes('\uFFFD') && !Buffer.from(read.text, 'utf8').equals(read.raw)) {
+    return { refusal: { status: 400, message: 'Request body is not valid UTF-8.', code: ErrorCode.BAD_REQUEST } };
+  }
+  if (read.text.includes('\u0000')) return { refusal: NUL_REFUSAL };
+  const type = (headerValue(req, 'content-type') ?? '').toLowerCase();
+  if (!type.startsWith('application/json') && !type.startsWith('application/graphql-response+json')) return { body: read.text };
+  if (jsonNesting(read.text, limits.maxJsonDepth) > limits.maxJsonDepth) return { refusal: tooDeep('JSON') };
+  let body: unknown;
+  try {
+    body = read.text.length > 0 ? JSON.parse(read.text) : undefined;
+  } catch {
+    return { refusal: { status: 400, message: 'Request body is not valid JSON.', code: ErrorCode.BAD_REQUEST } };
+  }
+  if (holdsNul(body)) return { refusal: NUL_REFUSAL };
+  for (const item of Array.isArray(body) ? body : [body]) {
+    const document = checkDocument((item as { query?: unknown } | null)?.query);
+    if (document) return { refusal: document };
+  }
+  return { body };
+}
+
 class RequestTimeout extends Error {}
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -446,9 +516,9 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function readBody(req: IncomingMessage): Promise<{ text: string; raw: Buffer; tooLarge: boolean }> {
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<{ text: string; raw: Buffer; tooLarge: boolean }> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) {
+  if (declared > maxBytes) {
     req.resume();
     return { text: '', raw: Buffer.alloc(0), tooLarge: true };
   }
@@ -456,7 +526,7 @@ async function readBody(req: IncomingMessage): Promise<{ text: string; raw: Buff
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBytes) {
       req.resume();
       return { text: '', raw: Buffer.alloc(0), tooLarge: true };
     }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startApp, type App } from '../../src/app';
 import { createLogger } from '../../src/observability/logger';
-import { DEFAULT_LIMITS, type Config } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -48,26 +48,15 @@ export async function createTestDatabase(): Promise<{ databaseUrl: string | null
 export const TEST_JWT_SECRET = 'test-secret-of-the-registry-test-suite-0123456789';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return {
-    port: 0,
-    databaseUrl: null,
-    pgliteDataDir: 'memory://',
-    nodeEnv: 'test',
-    seedOnStart: true,
-    auth: { secret: TEST_JWT_SECRET, publicKey: null, jwksUrl: null, issuer: null, audience: null, rolesClaim: 'roles', requireAuthForReads: false },
-    operations: {
-      limits: DEFAULT_LIMITS,
-      statementTimeoutMs: 10000,
-      requestTimeoutMs: 15000,
-      shutdownTimeoutMs: 5000,
-      corsOrigins: '*',
-      redisUrl: null,
-      logLevel: 'silent',
-      poolSize: 10,
-    },
-    oc4idsPrefix: 'oc4ids-xxxxxx-',
-    ...overrides,
-  };
+  const base = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    PGLITE_DATA_DIR: 'memory://',
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: 'silent',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+  });
+  return { ...base, ...overrides };
 }
 
 const quietLogger = createLogger('silent');
