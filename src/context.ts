@@ -1,4 +1,5 @@
-import type { Database, Db } from './db/client';
+import { requestView, type Database, type Db } from './db/client';
+import type { StatementScope } from './db/postgres-guard';
 import type { StatementTally } from './db/statement-counter';
 import { ANONYMOUS, type Viewer } from './modules/auth/auth';
 import { BatchScheduler } from './lib/batch-scheduler';
@@ -25,8 +26,16 @@ export interface Context {
   observation: { operationName: string | null; errorCodes: string[] };
 }
 
-export function createContext(database: Database, requestId: string, tally: StatementTally, viewer: Viewer = ANONYMOUS): Context {
-  const db = database.counting(tally);
+/** The context of one request; `transaction`, when given, is the database the whole request runs on. */
+export function createContext(
+  database: Database,
+  requestId: string,
+  tally: StatementTally,
+  viewer: Viewer = ANONYMOUS,
+  scope?: StatementScope,
+  transaction?: Db,
+): Context {
+  const db = transaction ? requestView(transaction, tally, scope) : database.counting(tally, scope);
   const repos = createRepositories(db);
   const scheduler = new BatchScheduler();
   return { database, db, repos, loaders: createLoaders(repos, scheduler), requestId, tally, scheduler, viewer, observation: { operationName: null, errorCodes: [] } };

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,14 +13,15 @@ import { memoryQueryCache, redisQueryCache } from './apq-cache';
 import { compiledExecution } from './compiled-execution';
 import { DEFAULT_LIMITS, type Config } from './config';
 import { createContext, type Context } from './context';
-import { databaseWork, queryRows, type Database } from './db/client';
+import { databaseWork, queryRows, type Database, type Db } from './db/client';
 import { databaseFailure } from './db/errors';
+import { cancelPending, type StatementScope } from './db/postgres-guard';
 import { migrationsFolder } from './db/migrate';
 import type { StatementTally } from './db/statement-counter';
 import { describeLimitError, documentNesting, jsonNesting, limitPlugin, withoutSuggestions } from './limits';
 import { checkProjectFilter } from './modules/project/project-query';
 import { createVerifier, type TokenVerifier, type Viewer } from './modules/auth/auth';
-import { IdempotencyRepository } from './modules/idempotency/idempotency.repository';
+import { idempotentRequest, runIdempotent, validKey, type Answer, type IdempotentRequest } from './http/idempotency';
 import { isOc4idsRoute, serveOc4ids } from './modules/oc4ids/http';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
@@ -110,6 +111,7 @@ export async function createServer(config: ServerConfig, database: Database, log
     stopOnTerminationSignals: false,
   });
   await apollo.start();
+  const knownOperations = new Set(config.operations.metricsOperations);
 
   let inFlight = 0;
   let drained: (() => void) | null = null;
@@ -118,9 +120,17 @@ export async function createServer(config: ServerConfig, database: Database, log
     // before closing the database under it.
     inFlight += 1;
     metrics.inFlight.inc();
-    handle(req, res, { apollo, database, verifier, config, metrics, logger })
+    handle(req, res, { apollo, knownOperations, database, verifier, config, metrics, logger })
       .catch((error) => {
-        logger.error({ err: error, reqId: res.getHeader('X-Request-Id') }, 'unhandled request error');
+        const reqId = res.getHeader('X-Request-Id');
+        if (databaseFailure(error) === 'unavailable') {
+          logger.warn({ err: error, reqId }, 'database unavailable while answering a request');
+          if (!res.headersSent) {
+            sendJson(res, 503, graphqlError('The database is not reachable right now. Retry in a few seconds.', ErrorCode.SERVICE_UNAVAILABLE), { 'Retry-After': '2' });
+          } else res.end();
+          return;
+        }
+        logger.error({ err: error, reqId }, 'unhandled request error');
         if (!res.headersSent) sendJson(res, 500, graphqlError('Internal server error', ErrorCode.INTERNAL_SERVER_ERROR));
         else res.end();
       })
@@ -217,14 +227,14 @@ function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFor
 
 interface Handler {
   apollo: ApolloServer<Context>;
+  /** Operation names `/metrics` labels by name; others count as `other`. */
+  knownOperations: ReadonlySet<string>;
   database: Database;
   verifier: TokenVerifier;
   config: ServerConfig;
   metrics: Metrics;
   logger: Logger;
 }
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 async function handle(req: IncomingMessage, res: ServerResponse, handler: Handler) {
   const { database, config, metrics } = handler;
@@ -304,14 +314,39 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL
   }
   let context: Context | undefined;
   const tally: StatementTally = { statements: 0 };
-  const execute = () =>
-    apollo.executeHTTPGraphQLRequest({
+  // The request's statements, cancelled when it is abandoned: its client went away, or it ran past the timeout.
+  const abandon = new AbortController();
+  const scope: StatementScope = { signal: abandon.signal, pending: new Set() };
+  abandon.signal.addEventListener('abort', () => cancelPending(scope), { once: true });
+  res.once('close', () => {
+    if (!res.writableFinished) abandon.abort();
+  });
+
+  /** Runs the request through Apollo (on `db`, a transaction, when given) and reads its answer. */
+  const execute = async (db?: Db): Promise<Answer> => {
+    const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body },
-      context: async () => (context = createContext(database, requestId, tally, viewer)),
+      context: async () => (context = createContext(database, requestId, tally, viewer, scope, db)),
     });
+    let text: string;
+    if (response.body.kind === 'complete') text = response.body.string;
+    else {
+      text = '';
+      for await (const chunk of response.body.asyncIterator) text += chunk;
+    }
+    const codes = context?.observation.errorCodes ?? [];
+    let status = response.status ?? 200;
+    const answerHeaders: [string, string][] = [...response.headers];
+    if (codes.length > 0 && codes.every((code) => code === ErrorCode.SERVICE_UNAVAILABLE)) {
+      status = 503;
+      answerHeaders.push(['retry-after', '2']);
+    }
+    return { status, body: text, headers: answerHeaders, codes };
+  };
 
   const observe = (status: number) => {
-    const operation = context?.observation.operationName ?? 'unknown';
+    const name = context?.observation.operationName ?? null;
+    const operation = name === null ? 'anonymous' : handler.knownOperations.has(name) ? name : 'other';
     const codes = context?.observation.errorCodes ?? [];
     const outcome = codes.length === 0 ? 'ok' : codes.every((code) => CLIENT_CODES.has(code)) ? 'client_error' : 'error';
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -319,75 +354,88 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL
     metrics.duration.observe({ operation }, seconds);
     metrics.statements.observe(tally.statements);
     logger.info(
-      { reqId: requestId, operation, status, durationMs: Math.round(seconds * 1000 * 10) / 10, statements: tally.statements, errorCodes: codes.length ? codes : undefined },
+      {
+        reqId: requestId,
+        operation: name ?? undefined,
+        status,
+        durationMs: Math.round(seconds * 1000 * 10) / 10,
+        statements: tally.statements,
+        errorCodes: codes.length ? codes : undefined,
+      },
       'graphql request',
     );
   };
+  const send = (status: number, text: string, extraHeaders: Iterable<[string, string]> = []) => {
+    for (const [name, value] of extraHeaders) res.setHeader(name, value);
+    res.statusCode = status;
+    res.setHeader('X-SQL-Statements', String(tally.statements));
+    res.end(text);
+    observe(status);
+  };
 
-  // A repeat of a request with the same Idempotency-Key by the same caller answers the first result.
-  const idempotencyKey = headerValue(req, 'idempotency-key');
-  let keys: IdempotencyRepository | null = null;
-  if (idempotencyKey !== undefined && req.method === 'POST' && viewer.kind === 'user') {
-    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      return sendJson(res, 400, graphqlError('Idempotency-Key must be 1 to 255 visible ASCII characters.', ErrorCode.BAD_REQUEST));
-    }
-    keys = new IdempotencyRepository(database.db);
-    const requestHash = createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
-    const reservation = await keys.reserve(viewer.subject, idempotencyKey, requestHash);
-    if (reservation.kind === 'mismatch') {
-      return sendJson(res, 422, graphqlError('This Idempotency-Key was used with a different request. Use a new key for a new request.', 'IDEMPOTENCY_KEY_REUSED'));
-    }
-    if (reservation.kind === 'in-progress') {
-      return sendJson(res, 409, graphqlError('A request with this Idempotency-Key is still running. Retry shortly.', 'IDEMPOTENCY_KEY_IN_USE'), { 'Retry-After': '1' });
-    }
-    if (reservation.kind === 'replay') {
-      res.statusCode = reservation.httpStatus;
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.setHeader('Cache-Control', 'no-store');
-      res.setHeader('Idempotent-Replayed', 'true');
-      res.setHeader('X-SQL-Statements', '0');
-      res.end(reservation.response);
-      return;
-    }
+  // A mutation with an Idempotency-Key runs in one transaction with its key (see src/http/idempotency.ts).
+  const key = headerValue(req, 'idempotency-key');
+  let idempotent: IdempotentRequest | null = null;
+  if (key !== undefined && req.method === 'POST' && viewer.kind === 'user') {
+    if (!validKey(key)) return sendJson(res, 400, graphqlError('Idempotency-Key must be 1 to 255 visible ASCII characters.', ErrorCode.BAD_REQUEST));
+    idempotent = idempotentRequest(key, body, limits.maxTokens);
   }
 
-  let response: Awaited<ReturnType<typeof execute>>;
   try {
-    response = await withTimeout(execute(), config.operations.requestTimeoutMs);
+    if (idempotent && viewer.kind === 'user') {
+      const subject = viewer.subject;
+      const outcome = await withTimeout(
+        runIdempotent(database.db, subject, idempotent, config.operations.idempotency, (tx) => execute(tx)),
+        config.operations.requestTimeoutMs,
+      );
+      switch (outcome.kind) {
+        case 'answered':
+          return send(outcome.answer.status, outcome.answer.body, outcome.answer.headers);
+        case 'replay':
+          res.setHeader('Content-Type', 'application/json; charset=utf-8');
+          res.setHeader('Cache-Control', 'no-store');
+          res.setHeader('Idempotent-Replayed', 'true');
+          return send(outcome.status, outcome.body);
+        case 'mismatch':
+          return sendJson(res, 422, graphqlError('This Idempotency-Key was used with a different request. Use a new key for a new request.', 'IDEMPOTENCY_KEY_REUSED'));
+        case 'tooLarge':
+          return sendJson(
+            res,
+            409,
+            graphqlError('The request with this Idempotency-Key was answered, but its answer was too large to keep. Read the result instead of retrying.', 'IDEMPOTENCY_ANSWER_NOT_KEPT'),
+          );
+        case 'busy':
+          return sendJson(res, 409, graphqlError('A request with this Idempotency-Key is still running. Retry shortly.', 'IDEMPOTENCY_KEY_IN_USE'), { 'Retry-After': '1' });
+        case 'quota':
+          return sendJson(
+            res,
+            429,
+            graphqlError(`This caller holds ${config.operations.idempotency.maxKeysPerCaller} Idempotency-Keys, the most it may; retry later or without a key.`, 'IDEMPOTENCY_QUOTA_EXCEEDED', {
+              limit: config.operations.idempotency.maxKeysPerCaller,
+            }),
+            { 'Retry-After': '3600' },
+          );
+      }
+    }
+    const answer = await withTimeout(execute(), config.operations.requestTimeoutMs);
+    return send(answer.status, answer.body, answer.headers);
   } catch (error) {
-    if (keys && viewer.kind === 'user') await keys.release(viewer.subject, idempotencyKey!).catch(() => {});
     if (error instanceof RequestTimeout) {
+      abandon.abort();
       observe(503);
       return sendJson(
         res,
         503,
         graphqlError(`The request took longer than ${config.operations.requestTimeoutMs} ms and was abandoned.`, 'REQUEST_TIMEOUT', { limit: config.operations.requestTimeoutMs }),
+        { 'Retry-After': '2' },
       );
+    }
+    if (databaseFailure(error) === 'unavailable') {
+      observe(503);
+      return sendJson(res, 503, graphqlError('The database is not reachable right now. Retry in a few seconds.', ErrorCode.SERVICE_UNAVAILABLE), { 'Retry-After': '2' });
     }
     throw error;
   }
-
-  for (const [name, value] of response.headers) res.setHeader(name, value);
-  let status = response.status ?? 200;
-  const codes = context?.observation.errorCodes ?? [];
-  if (codes.length > 0 && codes.every((code) => code === ErrorCode.SERVICE_UNAVAILABLE)) {
-    status = 503;
-    res.setHeader('Retry-After', '2');
-  }
-  res.statusCode = status;
-  res.setHeader('X-SQL-Statements', String(tally.statements));
-  if (response.body.kind === 'complete') {
-    if (keys && viewer.kind === 'user') {
-      if (status < 500) await keys.complete(viewer.subject, idempotencyKey!, response.body.string, status);
-      else await keys.release(viewer.subject, idempotencyKey!);
-    }
-    res.end(response.body.string);
-  } else {
-    if (keys && viewer.kind === 'user') await keys.release(viewer.subject, idempotencyKey!);
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
-  }
-  observe(status);
 }
 
 interface Refusal {

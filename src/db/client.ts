@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
+import { guardedSql, RequestAbandoned, WITH_SCOPE, type GuardState, type StatementScope } from './postgres-guard';
 import { countingLogger, tallyingLogger, type StatementTally } from './statement-counter';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -15,8 +16,12 @@ export interface Database {
   location: string;
   /** True when the database answers a trivial statement. */
   ping(): Promise<boolean>;
-  /** The same database, counting every statement sent through it into `tally`. */
-  counting(tally: StatementTally): Db;
+  /**
+   * The same database, counting every statement sent through it into `tally`; with `scope`, the statements are
+   * cancelled when its signal aborts (on PostgreSQL; PGlite runs one statement at a time and cannot interrupt it,
+   * but sends no further statement).
+   */
+  counting(tally: StatementTally, scope?: StatementScope): Db;
   /**
    * The database with `statement_timeout` set on every session (a new pool on a server, the one session of PGlite).
    * Applied after migrations, which may rightly take longer.
@@ -57,7 +62,7 @@ async function openPglite(dataDir: string, statementTimeoutMs?: number): Promise
     db,
     kind: 'pglite',
     location: inMemory ? dataDir : path.resolve(dataDir),
-    counting: (tally) => countingView(db, tally),
+    counting: (tally, scope) => requestView(db, tally, scope),
     async withStatementTimeout(ms) {
       await client.exec(`set statement_timeout = ${Math.round(ms)}`);
       return this;
@@ -79,9 +84,13 @@ async function openPglite(dataDir: string, statementTimeoutMs?: number): Promise
 async function openPostgres(databaseUrl: string, poolSize: number, statementTimeoutMs?: number): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
+  const guard: GuardState = { closes: 0 };
   const client = postgres(databaseUrl, {
     max: poolSize,
     onnotice: () => {},
+    onclose: () => {
+      guard.closes += 1;
+    },
     // Fail fast when the server is away, rather than holding requests for the default 30 s.
     connect_timeout: 3,
     // postgres.js waits before reconnecting, exponentially in the failures of the whole pool (up to 20 s by default), and
@@ -89,16 +98,19 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     connection: {
       application_name: 'infrastructure-plan-registry',
+      // The planner's JIT compiles a large expression without checking for interrupts: a statement in compilation
+      // ignores statement_timeout and cancel requests alike. Serving statements are short and gain nothing from it.
+      jit: 'off',
       ...(statementTimeoutMs ? { statement_timeout: Math.round(statementTimeoutMs) } : {}),
     },
   });
-  const db = drizzle({ client, schema, logger: countingLogger }) as unknown as Db;
+  const db = drizzle({ client: guardedSql(client, guard), schema, logger: countingLogger }) as unknown as Db;
   const url = new URL(databaseUrl);
   return {
     db,
     kind: 'postgres',
     location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
-    counting: (tally) => countingView(db, tally),
+    counting: (tally, scope) => requestView(db, tally, scope),
     async withStatementTimeout(ms) {
       await client.end({ timeout: 5 });
       return openPostgres(databaseUrl, poolSize, ms);
@@ -118,17 +130,32 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
 }
 
 /**
- * A view of `db` whose statements are counted into `tally`. Drizzle reads its logger from the session when it
- * prepares a statement, so a copy of the session with another logger is all it takes (about a microsecond,
- * where a new drizzle() costs 300 µs and AsyncLocalStorage slows every promise of the request).
+ * A view of `db` (the database, or a transaction on it) whose statements are counted into `tally`. Drizzle reads
+ * its logger from the session when it prepares a statement, so a copy of the session with another logger is all it
+ * takes (about a microsecond, where a new drizzle() costs 300 µs and AsyncLocalStorage slows every promise of the
+ * request). With `scope`, the request's statements can be abandoned: on PostgreSQL the copy gets the request's own
+ * view of the client, which tracks its statements for cancellation; PGlite runs one statement at a time and cannot
+ * interrupt it, so there the view only stops sending statements once the scope is aborted.
  */
-function countingView(db: Db, tally: StatementTally): Db {
-  const base = db as unknown as { session: { logger: unknown; options?: Record<string, unknown> } };
-  const logger = tallyingLogger(tally);
+export function requestView(db: Db, tally: StatementTally, scope?: StatementScope): Db {
+  const base = db as unknown as { session: { logger: unknown; client: unknown; options?: Record<string, unknown> } };
+  const tallying = tallyingLogger(tally);
+  const client = base.session.client as { [WITH_SCOPE]?: (scope: StatementScope) => unknown };
+  const scoped = scope && typeof client?.[WITH_SCOPE] === 'function' ? client[WITH_SCOPE](scope) : null;
+  const logger =
+    scope && !scoped
+      ? {
+          logQuery(query: string, params: unknown[]) {
+            if (scope.signal.aborted) throw new RequestAbandoned();
+            tallying.logQuery(query, params);
+          },
+        }
+      : tallying;
   // Transactions open their session from `options`, so the logger goes there too.
   const session = Object.assign(Object.create(Object.getPrototypeOf(base.session)), base.session, {
     logger,
     options: { ...base.session.options, logger },
+    ...(scoped ? { client: scoped } : {}),
   });
   return Object.assign(Object.create(db), { session }) as Db;
 }

@@ -23,7 +23,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 describe('health, metrics and request ids', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    const base = testConfig().operations;
+    t = await startTestApp({ operations: { ...base, metricsOperations: [...base.metricsOperations, 'OpsMetricsProbe'] } });
   });
   afterAll(async () => {
     await t?.stop();
@@ -73,6 +74,23 @@ describe('health, metrics and request ids', () => {
     expect(text).toMatch(/^registry_db_pool_waiting \d+$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
     expect(text).toMatch(/^process_cpu_user_seconds_total /m);
+  });
+
+  it('labels operations it does not know as "other" and unnamed ones as "anonymous": 2,000 distinct names add no series', async () => {
+    const size = async () => (await (await fetch(`${t.url}/metrics`)).text()).split('\n').filter((line) => line.startsWith('registry_graphql_request')).length;
+    expect((await post(t.url, { query: 'query Warmup1 { __typename }' })).status).toBe(200);
+    expect((await post(t.url, { query: '{ __typename }' })).status).toBe(200);
+    const before = await size();
+    for (let i = 0; i < 2000; i += 100) {
+      await Promise.all(Array.from({ length: 100 }, (_, j) => post(t.url, { query: `query Flood${i + j} { __typename }` })));
+    }
+    await post(t.url, { query: '{ __typename }' });
+    expect(await size()).toBe(before);
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    expect(text).not.toMatch(/Flood\d/);
+    const other = text.match(/^registry_graphql_requests_total\{operation="other",outcome="ok"\} (\d+)$/m);
+    expect(Number(other?.[1])).toBeGreaterThanOrEqual(2001);
+    expect(text).toMatch(/^registry_graphql_requests_total\{operation="anonymous",outcome="ok"\} \d+$/m);
   });
 
   it('echoes X-Request-Id, sanitised (no control characters, 128 characters at most), or makes one', async () => {
