@@ -17,8 +17,10 @@ export interface PgInstance {
   url(name?: string): string;
   /** Starts the server and waits until it accepts connections. */
   start(): Promise<void>;
-  /** `pg_ctl stop -m fast`: ends every session, waits until the server is down. */
-  stop(): Promise<void>;
+  /** `pg_ctl stop -m fast` (ends every session, waits until the server is down), or `immediate` (no clean shutdown). */
+  stop(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Runs SQL as the superuser through psql (on the server's socket), returning its unaligned output. */
+  psql(database: string, sql: string): Promise<string>;
   createDatabase(name: string): Promise<void>;
   remove(): void;
 }
@@ -72,8 +74,15 @@ export async function startPgInstance(): Promise<PgInstance> {
     async start() {
       await runAsync('pg_ctl', ['-D', data, '-l', log, '-o', options, '-w', '-t', '30', 'start']);
     },
-    async stop() {
-      await runAsync('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']);
+    async stop(mode = 'fast') {
+      await runAsync('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '30', 'stop']);
+    },
+    async psql(database: string, statement: string) {
+      const [file, argv] = asRoot
+        ? ['runuser', ['-u', 'postgres', '--', path.join(bin, 'psql'), '-h', dir, '-p', String(port), '-U', 'postgres', '-d', database, '-At', '-v', 'ON_ERROR_STOP=1', '-c', statement]]
+        : [path.join(bin, 'psql'), ['-h', dir, '-p', String(port), '-U', 'postgres', '-d', database, '-At', '-v', 'ON_ERROR_STOP=1', '-c', statement]];
+      const { stdout } = await promisify(execFile)(file, argv, { timeout: 60_000, cwd: dir });
+      return stdout.trim();
     },
     async createDatabase(name: string) {
       await runAsync('psql', ['-h', dir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', `create database "${name}"`]);
