@@ -13,6 +13,7 @@ import {
   type TypeNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { Notices } from './lib/notices';
 
 /**
  * Executes operations with graphql-jit: each (document, operation) is compiled once into a function that walks the
@@ -55,12 +56,17 @@ export function compiledExecution(schema: GraphQLSchema, maxPlans = MAX_PLANS): 
       plan = !requestContext.operation || takesRecursiveInput(requestContext.operation) ? INTERPRET : compileQuery(schema, document, operationName ?? undefined, { customJSONSerializer: false });
       byOperation.set(key, plan);
     }
+    let result: ExecutionResult;
     if (plan === INTERPRET) {
-      return execute({ schema, document, operationName, contextValue: context, variableValues: request.variables });
+      result = await execute({ schema, document, operationName, contextValue: context, variableValues: request.variables });
+    } else if (!isCompiledQuery(plan)) {
+      return plan as ExecutionResult;
+    } else {
+      result = (await plan.query(undefined, context, request.variables ?? {})) as ExecutionResult;
+      if (result.errors) result = { ...result, errors: result.errors.map(asGraphQLError) };
     }
-    if (!isCompiledQuery(plan)) return plan as ExecutionResult;
-    const result = (await plan.query(undefined, context, request.variables ?? {})) as ExecutionResult;
-    return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+    const warnings = await (context as { notices?: Notices }).notices?.collect();
+    return warnings?.length ? { ...result, extensions: { ...result.extensions, warnings } } : result;
   };
 
   return {

@@ -3,6 +3,7 @@ import type { StatementScope } from './db/postgres-guard';
 import type { StatementTally } from './db/statement-counter';
 import { ANONYMOUS, type Viewer } from './modules/auth/auth';
 import { BatchScheduler } from './lib/batch-scheduler';
+import { Notices } from './lib/notices';
 import { createLoaders, createRepositories, type Loaders, type Repositories } from './loaders';
 
 /** Everything a resolver may use while answering one request. */
@@ -19,6 +20,8 @@ export interface Context {
   scheduler: BatchScheduler;
   /** Who is asking (from the bearer token). */
   viewer: Viewer;
+  /** Warnings answered in `extensions.warnings`. */
+  notices: Notices;
   /**
    * What the request turned out to be, for logs and metrics. An object of its own: Apollo hands plugins a shallow
    * copy of the context, and this reference is shared by the copies.
@@ -38,5 +41,17 @@ export function createContext(
   const db = transaction ? requestView(transaction, tally, scope) : database.counting(tally, scope);
   const repos = createRepositories(db);
   const scheduler = new BatchScheduler();
-  return { database, db, repos, loaders: createLoaders(repos, scheduler), requestId, tally, scheduler, viewer, observation: { operationName: null, errorCodes: [] } };
+  const notices = new Notices();
+  return {
+    database,
+    db,
+    repos,
+    loaders: createLoaders(repos, scheduler, notices),
+    requestId,
+    tally,
+    scheduler,
+    viewer,
+    notices,
+    observation: { operationName: null, errorCodes: [] },
+  };
 }

@@ -5,7 +5,10 @@ import { agencyAssignmentOrdering, PlanRepository, planTaskOrdering } from './mo
 import { projectLists } from './modules/project/project.loaders';
 import { ProjectRepository, type ProjectScope } from './modules/project/project.repository';
 import { SourceRepository, type CitationOwner, type CitationRow } from './modules/source/source.repository';
+import type { ProjectFilter } from './__generated__/graphql';
 import type { BatchScheduler } from './lib/batch-scheduler';
+import type { Notices, Warning } from './lib/notices';
+import { CODE_FIELDS, filterCodes, type CodeField } from './modules/project/project-query';
 import { groupLoader, prime, rowLoader, scheduledLoader } from './lib/loader-utils';
 import { childConnections } from './lib/paged-loader';
 
@@ -28,7 +31,7 @@ export function createRepositories(db: Db): Repositories {
 }
 
 /** One set per request: every relation the schema exposes is read in batches, never once per parent row. */
-export function createLoaders(repos: Repositories, scheduler: BatchScheduler) {
+export function createLoaders(repos: Repositories, scheduler: BatchScheduler, notices: Notices) {
   const planById = rowLoader(scheduler, repos.plans.plansByIds.bind(repos.plans), (row) => row.id);
   const sectionById = rowLoader(scheduler, repos.plans.sectionsByIds.bind(repos.plans), (row) => row.id);
   const taskById = rowLoader(scheduler, repos.plans.tasksByIds.bind(repos.plans), (row) => row.id);
@@ -80,13 +83,41 @@ export function createLoaders(repos: Repositories, scheduler: BatchScheduler) {
   });
   let sourcesById: Map<number, Awaited<ReturnType<FundingRepository['fundingSources']>>[number]> | null = null;
 
+  // Codes in filters that nothing has: they match nothing, and the answer says so in extensions.warnings.
+  const unknownCode = scheduledLoader<{ field: CodeField; code: string }, boolean, string>(
+    scheduler,
+    async (pairs) => {
+      const byField: Record<CodeField, string[]> = { agency: [], planCode: [], taskCode: [], fundingSource: [] };
+      for (const { field, code } of pairs) byField[field].push(code);
+      const unknown = new Set((await repos.projects.unknownCodes(byField)).map((row) => `${row.field}|${row.code}`));
+      return pairs.map(({ field, code }) => unknown.has(`${field}|${code}`));
+    },
+    { cacheKeyFn: ({ field, code }) => `${field}|${code}` },
+  );
+  const notedFilters = new Set<string>();
+  /** Looks up the codes a filter names, once per distinct filter of the request, and warns of those nothing has. */
+  const noteFilter = (filter: ProjectFilter | null | undefined): void => {
+    if (!filter) return;
+    const key = JSON.stringify(filter);
+    if (notedFilters.has(key)) return;
+    notedFilters.add(key);
+    const codes = filterCodes(filter);
+    const pairs = CODE_FIELDS.flatMap((field) => codes[field].map((code) => ({ field, code })));
+    if (pairs.length === 0) return;
+    notices.add(Promise.all(pairs.map((pair) => unknownCode.load(pair))).then((unknown) => pairs.filter((_, i) => unknown[i]).map(unknownCodeWarning)));
+  };
+
   // Each scope's list loaders (five DataLoaders) are made when a request first lists projects of that scope.
   const projectList = (scope: ProjectScope): ReturnType<typeof projectLists> => {
     let lists: ReturnType<typeof projectLists> | undefined;
-    return (parentId, args, options) => (lists ??= projectLists(scheduler, repos, projectById, scope))(parentId, args, options);
+    return (parentId, args, options) => {
+      noteFilter(args.filter);
+      return (lists ??= projectLists(scheduler, repos, projectById, scope))(parentId, args, options);
+    };
   };
 
   return {
+    noteFilter,
     planById,
     planByCode,
     sectionById,
@@ -159,3 +190,14 @@ export function createLoaders(repos: Repositories, scheduler: BatchScheduler) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+const CODE_NAMES: Record<CodeField, string> = { agency: 'agency', planCode: 'plan', taskCode: 'plan task', fundingSource: 'funding source' };
+
+function unknownCodeWarning({ field, code }: { field: CodeField; code: string }): Warning {
+  return {
+    code: 'UNKNOWN_CODE',
+    message: `No ${CODE_NAMES[field]} has the code "${code}": the filter's "${field}" matches no project through it.`,
+    argument: `filter.${field}`,
+    value: code,
+  };
+}

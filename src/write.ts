@@ -64,7 +64,7 @@ export async function runWrite<T>(
         }),
       );
     });
-    context.loaders = createLoaders(context.repos, context.scheduler);
+    context.loaders = createLoaders(context.repos, context.scheduler, context.notices);
     return { ok: true, value };
   } catch (error) {
     if (error instanceof UserInputFailure) return { ok: false, userErrors: error.errors };

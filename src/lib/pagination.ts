@@ -1,4 +1,5 @@
 import { and, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { isRegistryDate, isRegistryInstant } from './dates';
 import { badUserInput } from './errors';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -43,12 +44,6 @@ export interface Page<Row> {
   hasPreviousPage: boolean;
 }
 
-function isCalendarDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
-
 function checkSize(name: string, value: number | null | undefined): number | null {
   if (value === null || value === undefined) return null;
   if (!Number.isInteger(value) || value < 0) throw badUserInput(`"${name}" must be a whole number from 0 to ${MAX_PAGE_SIZE}.`, { argument: name });
@@ -91,8 +86,8 @@ function decodeCursor(argument: string, cursor: string, ordering: Ordering<unkno
       if (key.type === 'float8') return typeof value === 'number' && Number.isFinite(value);
       if (key.values) return typeof value === 'string' && key.values.includes(value);
       if (key.type === 'numeric') return typeof value === 'string' && /^-?\d{1,30}(\.\d{1,12})?$/.test(value);
-      if (key.type === 'date') return typeof value === 'string' && isCalendarDate(value);
-      if (key.type === 'timestamptz') return typeof value === 'string' && value.length <= 40 && !Number.isNaN(Date.parse(value));
+      if (key.type === 'date') return typeof value === 'string' && isRegistryDate(value);
+      if (key.type === 'timestamptz') return typeof value === 'string' && isRegistryInstant(value);
       // Text as PostgreSQL stores it: no NUL character, and no lone surrogate.
       return typeof value === 'string' && value.length <= 1000 && !value.includes('\u0000') && value.isWellFormed();
     });

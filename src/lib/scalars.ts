@@ -1,16 +1,15 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { EARLIEST_DATE, isRegistryDate, LATEST_DATE } from './dates';
 import { formatDecimal, isDecimalString } from './decimal';
 
 const inputError = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
-function isValidDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
+const RANGE = `from ${EARLIEST_DATE} to ${LATEST_DATE}`;
 
 function parseDate(value: unknown): string {
-  if (typeof value !== 'string' || !isValidDate(value)) throw inputError(`Date must be a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || !isRegistryDate(value)) {
+    throw inputError(`Date must be a calendar date YYYY-MM-DD ${RANGE}, got ${JSON.stringify(value)}`);
+  }
   return value;
 }
 
@@ -30,8 +29,8 @@ export const DateScalar = new GraphQLScalarType({
 
 function parseDateTime(value: unknown): string {
   const match = typeof value === 'string' ? /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/.exec(value) : null;
-  if (!match || !isValidDate(match[1]) || match[1] < '0001-01-01') {
-    throw inputError(`DateTime must be ISO 8601 with a time zone, got ${JSON.stringify(value)}`);
+  if (!match || !isRegistryDate(match[1])) {
+    throw inputError(`DateTime must be ISO 8601 with a time zone, on a day ${RANGE}, got ${JSON.stringify(value)}`);
   }
   // Kept as written: PostgreSQL reads it to the microsecond, where a JavaScript Date would round to the millisecond.
   return match[0];

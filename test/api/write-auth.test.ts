@@ -304,6 +304,35 @@ describe('write API authentication and roles', () => {
       expectRefusedToken(await write({ authorization: `Bearer ${token}` }), EXPIRED);
     });
 
+    it('a token without an expiry, or living longer than JWT_MAX_TTL (24 h), or issued in the future, is refused', async () => {
+      const jose = await loadJose();
+      const key = new TextEncoder().encode(TEST_JWT_SECRET);
+      const now = Math.floor(Date.now() / 1000);
+      const sign = (claims: { iat?: number; exp?: number }) => {
+        let token = new jose.SignJWT({ roles: ['planner'] }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject('ttl');
+        if (claims.iat !== undefined) token = token.setIssuedAt(claims.iat);
+        if (claims.exp !== undefined) token = token.setExpirationTime(claims.exp);
+        return token.sign(key);
+      };
+      const forever = 'The token has no expiry ("exp" claim); tokens must expire.';
+      const tooLong = 'The token lives longer than this registry accepts (86400 s, JWT_MAX_TTL). Ask for a shorter-lived one.';
+      expectRefusedToken(await write({ authorization: `Bearer ${await sign({ iat: now })}` }), forever);
+      expectRefusedToken(await write({ authorization: `Bearer ${await sign({})}` }), forever);
+      // exp in the year 275760, the largest a JavaScript Date holds.
+      expectRefusedToken(await write({ authorization: `Bearer ${await sign({ iat: now, exp: 8_640_000_000_000 })}` }), tooLong);
+      expectRefusedToken(await write({ authorization: `Bearer ${await sign({ exp: now + 86_400 + 120 })}` }), tooLong);
+      expectRefusedToken(await write({ authorization: `Bearer ${await sign({ iat: now - 3600, exp: now + 86_400 - 1800 })}` }), tooLong);
+      expectRefusedToken(
+        await write({ authorization: `Bearer ${await sign({ iat: now + 600, exp: now + 3600 })}` }),
+        'The token says it was issued in the future ("iat" claim). Check the issuer\'s clock.',
+      );
+      // Within the bounds, and with a clock 30 s ahead (inside the 60 s skew): accepted.
+      for (const claims of [{ iat: now, exp: now + 86_400 }, { exp: now + 3600 }, { iat: now + 30, exp: now + 3600 }]) {
+        const response = await t.query('{ plans { totalCount } }', {}, { authorization: `Bearer ${await sign(claims)}` });
+        expect(response.status).toBe(200);
+      }
+    });
+
     it('a token without roles, or with only an unknown role, is refused', async () => {
       const jose = await loadJose();
       const key = new TextEncoder().encode(TEST_JWT_SECRET);

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, DEFAULT_LIMITS, DEFAULT_METRICS_OPERATIONS, loadConfig } from '../../src/config';
 
 describe('loadConfig', () => {
   it('defaults to port 4000 and the embedded database in .data/pglite', () => {
@@ -8,9 +8,21 @@ describe('loadConfig', () => {
       pgliteDataDir: '.data/pglite',
       nodeEnv: 'development',
       seedOnStart: true,
-      auth: { secret: null, publicKey: null, jwksUrl: null, issuer: null, audience: null, rolesClaim: 'roles', requireAuthForReads: false },
+      auth: {
+        secret: null,
+        publicKey: null,
+        jwksUrl: null,
+        issuer: null,
+        audience: null,
+        rolesClaim: 'roles',
+        requireAuthForReads: false,
+        maxTokenTtlSeconds: 86400,
+        clockSkewSeconds: 60,
+      },
       operations: {
-        limits: { maxDepth: 12, maxAliases: 30, maxTokens: 5000, maxDirectives: 50, maxCost: 100000, allowBatchedRequests: false },
+        limits: DEFAULT_LIMITS,
+        caches: { documentBytes: 32 * 1024 * 1024, compiledPlanBytes: 64 * 1024 * 1024, persistedQueryBytes: 16 * 1024 * 1024 },
+        idempotency: { windowHours: 24, maxKeysPerCaller: 1000, maxResponseBytes: 256 * 1024 },
         statementTimeoutMs: 10000,
         requestTimeoutMs: 15000,
         shutdownTimeoutMs: 10000,
@@ -18,8 +30,41 @@ describe('loadConfig', () => {
         redisUrl: null,
         logLevel: 'info',
         poolSize: 10,
+        publicUrl: null,
+        trustProxy: false,
+        metricsOperations: DEFAULT_METRICS_OPERATIONS,
+        metricsPort: null,
+        metricsToken: null,
+        introspection: true,
       },
       oc4idsPrefix: 'oc4ids-xxxxxx-',
+    });
+    expect(DEFAULT_LIMITS.maxDepth).toBe(12);
+  });
+
+  it('reads the bounds of tokens, caches and idempotency keys, and the public address', () => {
+    const config = loadConfig({
+      JWT_MAX_TTL: '8h',
+      JWT_CLOCK_SKEW: '5',
+      PLAN_CACHE_MB: '16',
+      IDEMPOTENCY_MAX_KEYS: '20',
+      PUBLIC_URL: 'https://registry.example.org/',
+      TRUST_PROXY: 'true',
+      METRICS_PORT: '9464',
+      METRICS_OPERATIONS: 'A,B',
+      INTROSPECTION: 'off',
+      MAX_FILTER_TERMS: '50',
+    });
+    expect(config.auth).toMatchObject({ maxTokenTtlSeconds: 8 * 3600, clockSkewSeconds: 5 });
+    expect(config.operations).toMatchObject({
+      caches: { compiledPlanBytes: 16 * 1024 * 1024 },
+      idempotency: { maxKeysPerCaller: 20 },
+      publicUrl: 'https://registry.example.org',
+      trustProxy: true,
+      metricsPort: 9464,
+      metricsOperations: ['A', 'B'],
+      introspection: false,
+      limits: { maxFilterTerms: 50 },
     });
   });
 
@@ -47,6 +92,12 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: 'portal.example.org' }, /CORS_ORIGINS must be \* or a comma-separated list of origins/],
     [{ REDIS_URL: 'http://cache' }, /REDIS_URL must be a redis:\/\//],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ JWT_MAX_TTL: 'forever' }, /JWT_MAX_TTL must be a duration/],
+    [{ PUBLIC_URL: 'registry.example.org' }, /PUBLIC_URL must be an http\(s\) URL/],
+    [{ PUBLIC_URL: 'https://x.org/?a=1' }, /PUBLIC_URL must be an http\(s\) URL/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16/],
+    [{ MAX_FILTER_TERMS: '0' }, /MAX_FILTER_TERMS must be a whole number from 1/],
+    [{ PLAN_CACHE_MB: '-1' }, /PLAN_CACHE_MB must be a whole number/],
   ])('refuses %j with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -99,6 +99,7 @@ export async function createVerifier(config: Pick<Config, 'nodeEnv'> & { auth: A
           algorithms,
           issuer: auth.issuer ?? undefined,
           audience: auth.audience ?? undefined,
+          clockTolerance: auth.clockSkewSeconds,
         }));
       } catch (error) {
         const code = (error as { code?: string }).code;
@@ -108,6 +109,17 @@ export async function createVerifier(config: Pick<Config, 'nodeEnv'> & { auth: A
           throw unauthenticated(`The token's "${claim}" claim is not accepted here.`);
         }
         throw unauthenticated('The token is not valid: it is malformed, or not signed by a key this registry trusts.');
+      }
+      // A token lives a bounded time: it must say when it expires, no later than JWT_MAX_TTL after it was issued (or
+      // from now, when it does not say when it was issued), and it may not claim to be issued in the future.
+      const now = Math.floor(Date.now() / 1000);
+      if (typeof payload.exp !== 'number') throw unauthenticated('The token has no expiry ("exp" claim); tokens must expire.');
+      if (typeof payload.iat === 'number' && payload.iat > now + auth.clockSkewSeconds) {
+        throw unauthenticated('The token says it was issued in the future ("iat" claim). Check the issuer\'s clock.');
+      }
+      const lifetime = payload.exp - (typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now);
+      if (lifetime > auth.maxTokenTtlSeconds || payload.exp - now > auth.maxTokenTtlSeconds) {
+        throw unauthenticated(`The token lives longer than this registry accepts (${auth.maxTokenTtlSeconds} s, JWT_MAX_TTL). Ask for a shorter-lived one.`);
       }
       if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 200) {
         throw unauthenticated('The token has no subject ("sub" claim).');

@@ -18,6 +18,11 @@ async function main() {
   if (!values.sub || values.sub.length > 200) throw new ConfigError(`--sub must name the token's subject (at most 200 characters).\n${USAGE}`);
   if (!/^\d+\s*(s|m|h|d)$/.test(values.ttl ?? '')) throw new ConfigError(`--ttl must be a duration such as 30m, 8h or 2d.\n${USAGE}`);
   const config = loadConfig();
+  const [, amount, unit] = /^(\d+)\s*(s|m|h|d)$/.exec(values.ttl!)!;
+  const seconds = Number(amount) * { s: 1, m: 60, h: 3600, d: 86400 }[unit as 's' | 'm' | 'h' | 'd'];
+  if (seconds > config.auth.maxTokenTtlSeconds) {
+    throw new ConfigError(`--ttl ${values.ttl} is longer than the registry accepts (JWT_MAX_TTL, ${config.auth.maxTokenTtlSeconds} s).\n${USAGE}`);
+  }
   if (!config.auth.secret && (config.auth.publicKey || config.auth.jwksUrl)) {
     throw new ConfigError('This registry checks RS256 tokens (JWT_PUBLIC_KEY or JWT_JWKS_URL): get tokens from their issuer.');
   }

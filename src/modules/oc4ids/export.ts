@@ -5,7 +5,7 @@ import type { ProjectFilter, ProjectSector, ProjectStatus, ProjectType } from '.
 import { projectSector, projectStatus, projectType } from '../../db/schema';
 import { badUserInput } from '../../lib/errors';
 import { DateScalar, DateTimeScalar, DecimalScalar } from '../../lib/scalars';
-import { projectFilterSql } from '../project/project-query';
+import { checkProjectFilter, projectFilterSql, type FilterLimits } from '../project/project-query';
 import { packageEnvelope, toOc4idsProject, type ExportProject } from './mapping';
 import type { Oc4idsRepository } from './oc4ids.repository';
 
@@ -94,11 +94,15 @@ export function filterFromQuery(params: URLSearchParams): ProjectFilter | null {
   return filter;
 }
 
-/** The SQL condition of the export's query parameters (BAD_USER_INPUT when they are wrong). */
-export function exportCondition(params: URLSearchParams): SQL | undefined {
+/**
+ * The filter of the export's query parameters, checked against the same limits as the GraphQL filter, and its SQL
+ * condition (BAD_USER_INPUT when they are wrong).
+ */
+export function exportFilter(params: URLSearchParams, limits: FilterLimits): { filter: ProjectFilter | null; condition: SQL | undefined } {
   const filter = filterFromQuery(params);
   try {
-    return projectFilterSql(filter).where;
+    checkProjectFilter(filter, limits);
+    return { filter, condition: projectFilterSql(filter).where };
   } catch (error) {
     if (error instanceof GraphQLError) {
       // The GraphQL messages name `filter.x`; here they are query parameters.

@@ -10,10 +10,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SQL } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
-import type { AuthConfig } from '../../config';
+import type { AuthConfig, Limits } from '../../config';
 import type { Database } from '../../db/client';
 import type { TokenVerifier } from '../auth/auth';
-import { exportCondition, oc4idsProjects, streamPackage } from './export';
+import type { ProjectFilter } from '../../__generated__/graphql';
+import { CODE_FIELDS, filterCodes } from '../project/project-query';
+import { ProjectRepository } from '../project/project.repository';
+import { exportFilter, oc4idsProjects, streamPackage } from './export';
 import { instantOf, packageEnvelope } from './mapping';
 import { Oc4idsRepository } from './oc4ids.repository';
 import { prefixFor, rememberPrefix } from './settings';
@@ -22,7 +25,7 @@ export interface Oc4idsRouteDeps {
   database: Database;
   verifier: TokenVerifier;
   /** The server's configuration; `oc4idsPrefix` falls back to the placeholder when a caller leaves it out. */
-  config: { auth: AuthConfig; oc4idsPrefix?: string };
+  config: { auth: AuthConfig; nodeEnv?: string; oc4idsPrefix?: string; operations: { limits: Limits; publicUrl: string | null; trustProxy: boolean } };
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -43,14 +46,25 @@ function sendError(res: ServerResponse, status: number, message: string, code: s
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
-/** The address of this request, for the package's `uri`: from the Host header when it is a plain host name. */
-function requestUri(req: IncomingMessage, url: URL): string {
-  const forwardedHost = req.headers['x-forwarded-host'];
-  const host = (Array.isArray(forwardedHost) ? forwardedHost[0] : forwardedHost) ?? req.headers.host ?? '';
-  const forwardedProto = req.headers['x-forwarded-proto'];
-  const proto = (Array.isArray(forwardedProto) ? forwardedProto[0] : forwardedProto) === 'https' ? 'https' : 'http';
-  const safeHost = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : 'localhost';
-  return new URL(`${url.pathname}${url.search}`, `${proto}://${safeHost}`).href;
+/**
+ * The address of this request, for the package's `uri`. With PUBLIC_URL, under it. Otherwise from the request's
+ * headers, which a client chooses (a cache in front of the registry could keep a package naming a stranger's host):
+ * `X-Forwarded-Host`/`-Proto` only with TRUST_PROXY, `Host` only outside production, else the local address.
+ */
+function requestUri(req: IncomingMessage, url: URL, options: { publicUrl: string | null; trustProxy: boolean; production: boolean }): string {
+  const path = `${url.pathname}${url.search}`;
+  if (options.publicUrl) return `${options.publicUrl}${path}`;
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+  const plainHost = (host: string | undefined) =>
+    host !== undefined && /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/.test(host) ? host : undefined;
+  const local = `localhost:${req.socket.localPort ?? 80}`;
+  if (options.trustProxy) {
+    const host = plainHost(first(req.headers['x-forwarded-host'])?.split(',')[0].trim()) ?? plainHost(req.headers.host) ?? local;
+    const proto = first(req.headers['x-forwarded-proto'])?.split(',')[0].trim() === 'https' ? 'https' : 'http';
+    return new URL(path, `${proto}://${host}`).href;
+  }
+  const host = options.production ? local : (plainHost(req.headers.host) ?? local);
+  return new URL(path, `http://${host}`).href;
 }
 
 /** Serves an OC4IDS route (see the module comment). */
@@ -75,7 +89,7 @@ export async function serveOc4ids(req: IncomingMessage, res: ServerResponse, url
 
   const prefix = prefixFor(deps.database, deps.config.oc4idsPrefix);
   const repository = new Oc4idsRepository(deps.database.db);
-  const uri = requestUri(req, url);
+  const uri = requestUri(req, url, { ...deps.config.operations, production: deps.config.nodeEnv === 'production' });
 
   if (single) {
     if ([...url.searchParams.keys()].length > 0) return sendError(res, 400, 'A single project\'s package takes no query parameters.', 'BAD_USER_INPUT');
@@ -97,15 +111,21 @@ export async function serveOc4ids(req: IncomingMessage, res: ServerResponse, url
   }
 
   let condition: SQL | undefined;
+  let filter: ProjectFilter | null;
   try {
-    condition = exportCondition(url.searchParams);
+    ({ filter, condition } = exportFilter(url.searchParams, deps.config.operations.limits));
   } catch (error) {
     if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT') return sendError(res, 400, error.message, 'BAD_USER_INPUT');
     throw error;
   }
+  const codes = filterCodes(filter);
+  const unknown = CODE_FIELDS.some((field) => codes[field].length > 0) ? await new ProjectRepository(deps.database.db).unknownCodes(codes) : [];
+  const unknownText = unknown.map(({ field, code }) => `${field} "${code}"`).join(', ');
+  if (unknown.length > 0) res.setHeader('Registry-Warning', `UNKNOWN_CODE ${encodeURIComponent(unknownText)}`);
   const summary = await repository.exportSummary(condition);
   if (summary.count === 0 || summary.lastUpdated === null) {
-    return sendError(res, 404, 'No project matches; an OC4IDS package holds at least one project.', 'NOT_FOUND');
+    const because = unknown.length > 0 ? ` No record has these codes: ${unknownText}.` : '';
+    return sendError(res, 404, `No project matches; an OC4IDS package holds at least one project.${because}`, 'NOT_FOUND');
   }
   const headers = { 'Content-Type': JSON_TYPE, 'X-Total-Count': String(summary.count) };
   if (req.method === 'HEAD') {

@@ -36,6 +36,7 @@
  *   registry's own export changes nothing but the version. Other fields (documents, relatedProjects, milestones,
  *   contracting processes, ...) are not imported; the report's notes name them.
  */
+import { EARLIEST_DATE, isRegistryDate, LATEST_DATE, today } from '../../lib/dates';
 import type { ProjectSector, ProjectStatus, ProjectType } from '../../__generated__/graphql';
 import type { Context } from '../../context';
 import type { AgencyRow } from '../../db/schema';
@@ -115,7 +116,6 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const today = () => new Date().toISOString().slice(0, 10);
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 // ---- Reading one project (pure) ----
@@ -168,6 +168,14 @@ interface Candidate {
   completion: { endDate?: string; details?: string } | null;
   updated?: string;
   notes: string[];
+}
+
+/** The day of an OC4IDS date-time, or null (with the reason) when it lies outside the registry's calendar. */
+function dayOf(field: string, dateTime: string, reasons: string[]): string | null {
+  const day = dateOf(dateTime);
+  if (isRegistryDate(day)) return day;
+  reasons.push(`${field}: ${JSON.stringify(dateTime)} is not a day from ${EARLIEST_DATE} to ${LATEST_DATE}.`);
+  return null;
 }
 
 /** The project code an OC4IDS id gives, or why it gives none. */
@@ -240,8 +248,8 @@ function readProject(raw: Json, index: number, prefix: string): { candidate?: Ca
 
   let period: Candidate['period'];
   if (isObject(raw.period)) {
-    const start = str(raw.period.startDate) ? dateOf(raw.period.startDate as string) : null;
-    const end = str(raw.period.endDate) ? dateOf(raw.period.endDate as string) : null;
+    const start = str(raw.period.startDate) ? dayOf('period.startDate', raw.period.startDate as string, reasons) : null;
+    const end = str(raw.period.endDate) ? dayOf('period.endDate', raw.period.endDate as string, reasons) : null;
     if (start && end && end < start) reasons.push('period: endDate is before startDate.');
     if (start || end) period = { start, end };
   }
@@ -366,7 +374,10 @@ function readProject(raw: Json, index: number, prefix: string): { candidate?: Ca
 
   let completion: Candidate['completion'] = null;
   if (isObject(raw.completion)) {
-    completion = { endDate: str(raw.completion.endDate) ? dateOf(raw.completion.endDate as string) : undefined, details: str(raw.completion.endDateDetails) };
+    completion = {
+      endDate: str(raw.completion.endDate) ? (dayOf('completion.endDate', raw.completion.endDate as string, reasons) ?? undefined) : undefined,
+      details: str(raw.completion.endDateDetails),
+    };
     const other = ['finalValue', 'finalValueDetails', 'finalScope', 'finalScopeDetails'].filter((k) => (raw.completion as Json)[k] !== undefined);
     if (other.length) notes.push(`completion: ${other.join(', ')} not imported.`);
   }
@@ -396,7 +407,7 @@ function readProject(raw: Json, index: number, prefix: string): { candidate?: Ca
       locations,
       owner,
       completion,
-      updated: str(raw.updated) ? dateOf(raw.updated as string) : undefined,
+      updated: str(raw.updated) ? (dayOf('updated', raw.updated as string, reasons) ?? undefined) : undefined,
       notes,
     },
   };

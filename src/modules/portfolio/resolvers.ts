@@ -15,7 +15,8 @@ const NODE_OF: Partial<Record<FundingGroupBy, (loaders: Loaders, id: number) => 
 
 export const portfolioResolvers: Resolvers = {
   Query: {
-    fundingMix: async (_, { groupBy, filter, currentAgencies }, { repos, scheduler }) => {
+    fundingMix: async (_, { groupBy, filter, currentAgencies }, { repos, scheduler, loaders }) => {
+      loaders.noteFilter(filter);
       const { where } = projectFilterSql(filter);
       const rows = await scheduler.track(() => repos.funding.groupedMixes(groupBy, where, currentAgencies !== false));
       return rows.map((row) => ({ groupBy, row }));

@@ -4,7 +4,7 @@ import { queryRows, type Db } from '../../db/client';
 import { planTasks, projectLocations, projects, projectStatusChanges, projectTasks, type ProjectRow } from '../../db/schema';
 import type { WithParent } from '../../lib/paged-loader';
 import { cursorCondition, orderByTerms } from '../../lib/pagination';
-import type { ProjectQuery, RankedProjectRow } from './project-query';
+import type { CodeField, ProjectQuery, RankedProjectRow } from './project-query';
 import { mixGroups, parentMixStatement, type FundingMixRow, type MixStatementRow } from '../funding/funding.repository';
 
 /** Where a list of projects hangs: the whole registry, or each of many tasks, plans or agencies. */
@@ -216,6 +216,21 @@ export class ProjectRepository {
     for (const summary of row.summary) entry(Number(summary.parent_id)).summary.push(toSummaryRow(summary));
     for (const [gid, group] of mixGroups(row.mix)) entry(Number(gid)).mix.push(...group.mix);
     return result;
+  }
+
+  /** The codes of each field that no record has (one statement for every field). */
+  async unknownCodes(codes: Record<CodeField, readonly string[]>): Promise<{ field: CodeField; code: string }[]> {
+    const missing = (field: CodeField, table: SQL, values: readonly string[]) =>
+      sql`select ${field}::text as field, c as code from unnest(${sql.param([...values])}::text[]) c
+          where not exists (select 1 from ${table} x where x.code = c)`;
+    const parts = [
+      codes.agency.length ? missing('agency', sql`agencies`, codes.agency) : null,
+      codes.planCode.length ? missing('planCode', sql`plans`, codes.planCode) : null,
+      codes.taskCode.length ? missing('taskCode', sql`plan_tasks`, codes.taskCode) : null,
+      codes.fundingSource.length ? missing('fundingSource', sql`funding_sources`, codes.fundingSource) : null,
+    ].filter((part): part is SQL => part !== null);
+    if (parts.length === 0) return [];
+    return queryRows<{ field: CodeField; code: string }>(this.db, sql.join(parts, sql` union all `));
   }
 
   projectsByIds(ids: readonly number[]) {

@@ -1,3 +1,4 @@
+import { today } from '../../lib/dates';
 import type {
   ArchiveProjectInput,
   ChangeProjectStatusInput,
@@ -37,7 +38,6 @@ export const STATUS_TRANSITIONS: Record<ProjectStatus, readonly ProjectStatus[]>
 /** Moves only an admin may make: reopening a cancelled project. */
 export const ADMIN_TRANSITIONS: Partial<Record<ProjectStatus, readonly ProjectStatus[]>> = { CANCELLED: ['PLANNED', 'PREPARATION'] };
 
-const today = () => new Date().toISOString().slice(0, 10);
 
 function checkMoney(errors: UserErrors, field: (string | number)[], money: MoneyInput | null | undefined): void {
   if (!money) return;
