@@ -1,8 +1,8 @@
 import { InMemoryLRUCache, type KeyValueCache, type KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 
-/** Persisted query documents kept in memory: at most about 16 MB, least recently used first out. */
-export function memoryQueryCache(): KeyValueCache<string> {
-  return new InMemoryLRUCache<string>({ maxSize: 16 * 1024 * 1024 });
+/** Persisted query documents kept in memory, up to `maxBytes` (PERSISTED_QUERY_CACHE_MB), least recently used first out. */
+export function memoryQueryCache(maxBytes: number): KeyValueCache<string> {
+  return new InMemoryLRUCache<string>({ maxSize: maxBytes });
 }
 
 /** Persisted query documents in Redis, shared by every server instance. */

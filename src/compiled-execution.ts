@@ -13,6 +13,7 @@ import {
   type TypeNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { ByteBoundedCache } from './lib/byte-bounded-cache';
 import type { Notices } from './lib/notices';
 
 /**
@@ -24,10 +25,10 @@ import type { Notices } from './lib/notices';
  * supported way to bring one, so the registry presents itself as a gateway of one schema. Parsing, validation, the
  * limits, persisted queries, plugins and error formatting stay Apollo's.
  */
-export function compiledExecution(schema: GraphQLSchema, maxPlans = MAX_PLANS): GatewayInterface {
-  // Apollo's document store keeps one parsed DocumentNode per distinct query text, so a document is the key. Compiled
-  // code is larger than the document it comes from: the most recently used MAX_PLANS documents keep theirs.
-  const compiled = new Map<DocumentNode, Map<string, CompiledQuery | ExecutionResult | typeof INTERPRET>>();
+export function compiledExecution(schema: GraphQLSchema, maxBytes: number): GatewayInterface {
+  // Plans are kept by the query's hash and operation name, most recently used last, within `maxBytes` of estimated
+  // size: a flood of distinct documents evicts the oldest plans instead of growing the heap.
+  const plans = new ByteBoundedCache<Plan>(maxBytes);
   // graphql-jit compiles the coercion of each variable into code, and for an input type that contains itself
   // (ProjectFilter's and/or/not, a plan section's children) that code never ends. Operations with such a variable
   // are interpreted by graphql-js.
@@ -37,25 +38,46 @@ export function compiledExecution(schema: GraphQLSchema, maxPlans = MAX_PLANS): 
   const listeners = new Set<Listener>();
   let printed: string | undefined;
 
+  const planOf = (
+    document: DocumentNode,
+    operation: OperationDefinitionNode | undefined,
+    operationName: string | null,
+    queryHash: string,
+  ): Exclude<Plan, typeof SEEN_ONCE> => {
+    const key = `${queryHash}|${operationName ?? ''}`;
+    const kept = plans.get(key);
+    if (kept !== undefined && kept !== SEEN_ONCE) return kept;
+    let plan: Plan;
+    let size = PLAN_OVERHEAD_BYTES;
+    if (kept === undefined) {
+      // A document is compiled when it comes back: one seen once (a flood of distinct documents, say) is interpreted
+      // and costs no compilation (a 5 kB document can compile to 700 kB of source and 2 MB of heap).
+      plans.set(key, SEEN_ONCE, PLAN_OVERHEAD_BYTES);
+      return INTERPRET;
+    }
+    if (!operation || takesRecursiveInput(operation)) {
+      // Without an operation (none of that name, or several and no name) graphql-js says what is wrong.
+      plan = INTERPRET;
+    } else {
+      const made = compileQuery(schema, document, operationName ?? undefined, { customJSONSerializer: false, debug: true } as never);
+      const source = (made as { __DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation?: string }).__DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation;
+      delete (made as { __DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation?: string }).__DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation;
+      // The generated source is kept by V8 with its code and closures: measured at about 3 bytes of heap per
+      // character before the plan first runs (200 plans of 717 kB source took 2.2 MB each); counted as 6 for what
+      // running it adds.
+      size += (source?.length ?? 0) * BYTES_PER_SOURCE_CHARACTER;
+      plan = made;
+    }
+    plans.set(key, plan, size);
+    return plan;
+  };
+
   const executor: GatewayExecutor = async (requestContext) => {
     const { document, request, context } = requestContext;
+    const queryHash = requestContext.queryHash ?? anonymousKey(document);
     // The name the client sent (the context's own `operationName` is that of the operation Apollo found, if any).
     const operationName = request.operationName ?? null;
-    let byOperation = compiled.get(document);
-    if (byOperation) {
-      compiled.delete(document);
-    } else {
-      byOperation = new Map();
-      if (compiled.size >= maxPlans) compiled.delete(compiled.keys().next().value!);
-    }
-    compiled.set(document, byOperation);
-    const key = operationName ?? '';
-    let plan = byOperation.get(key);
-    if (!plan) {
-      // Without an operation (none of that name, or several and no name) graphql-js says what is wrong.
-      plan = !requestContext.operation || takesRecursiveInput(requestContext.operation) ? INTERPRET : compileQuery(schema, document, operationName ?? undefined, { customJSONSerializer: false });
-      byOperation.set(key, plan);
-    }
+    const plan = planOf(document, requestContext.operation, operationName, queryHash);
     let result: ExecutionResult;
     if (plan === INTERPRET) {
       result = await execute({ schema, document, operationName, contextValue: context, variableValues: request.variables });
@@ -97,8 +119,24 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
 
 const INTERPRET = Symbol('interpret');
 
-/** Documents whose compiled plans are kept (a plan tree's: 145 kB of generated source, compiled in 12 ms). */
-export const MAX_PLANS = 500;
+/** A key for a document that came without Apollo's query hash (direct calls), unique to that document object. */
+const anonymousKeys = new WeakMap<DocumentNode, string>();
+let anonymousCount = 0;
+function anonymousKey(document: DocumentNode): string {
+  let key = anonymousKeys.get(document);
+  if (!key) anonymousKeys.set(document, (key = `document-${(anonymousCount += 1)}`));
+  return key;
+}
+
+/** A document run once, not compiled yet. */
+const SEEN_ONCE = Symbol('seen once');
+
+type Plan = CompiledQuery | ExecutionResult | typeof INTERPRET | typeof SEEN_ONCE;
+
+/** Heap per character of a plan's generated source (a plan tree's: 145 kB of source, compiled in 12 ms). */
+const BYTES_PER_SOURCE_CHARACTER = 6;
+/** What any kept plan costs besides its code: the entry, the key, the plan object. */
+const PLAN_OVERHEAD_BYTES = 2048;
 
 function namedType(type: TypeNode): string {
   return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,9 +6,9 @@ import path from 'node:path';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { sql } from 'drizzle-orm';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { memoryQueryCache, redisQueryCache } from './apq-cache';
 import { compiledExecution } from './compiled-execution';
 import { DEFAULT_LIMITS, type Config } from './config';
@@ -83,11 +83,12 @@ export async function createServer(config: ServerConfig, database: Database, log
     cache = redis.cache;
     closeCache = redis.close;
   } else {
-    cache = memoryQueryCache();
+    cache = memoryQueryCache(config.operations.caches.persistedQueryBytes);
   }
 
   const apollo = new ApolloServer<Context>({
-    gateway: compiledExecution(buildSchema()),
+    gateway: compiledExecution(buildSchema(), config.operations.caches.compiledPlanBytes),
+    documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: config.operations.caches.documentBytes }),
     includeStacktraceInErrorResponses: false,
     introspection: config.operations.introspection,
     csrfPrevention: true,
@@ -140,6 +141,15 @@ export async function createServer(config: ServerConfig, database: Database, log
         if (inFlight === 0) drained?.();
       });
   });
+  // METRICS_PORT: /metrics on a port of its own (and nowhere else), for a network that lets only the scraper reach it.
+  const metricsServer =
+    config.operations.metricsPort === null
+      ? null
+      : http.createServer((req, res) => {
+          res.setHeader('X-Content-Type-Options', 'nosniff');
+          if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/metrics') return sendJson(res, 404, graphqlError('Only /metrics is served on this port.', 'NOT_FOUND'));
+          serveMetrics(req, res, { config, metrics }).catch(() => res.end());
+        });
   httpServer.keepAliveTimeout = 65_000;
   httpServer.requestTimeout = config.operations.requestTimeoutMs + 5_000;
 
@@ -147,16 +157,13 @@ export async function createServer(config: ServerConfig, database: Database, log
     httpServer,
     apollo,
     metrics,
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          httpServer.off('error', reject);
-          resolve((httpServer.address() as AddressInfo).port);
-        });
-      });
+    async listen(port, host) {
+      const taken = await listenOn(httpServer, port, host);
+      if (metricsServer) await listenOn(metricsServer, config.operations.metricsPort!, host);
+      return taken;
     },
     async close() {
+      if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       if (inFlight > 0) {
@@ -237,15 +244,17 @@ interface Handler {
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, handler: Handler) {
-  const { database, config, metrics } = handler;
+  const { database, config } = handler;
   // PostgreSQL text cannot hold NUL: no route takes it, in its path or its query.
   if (/%00/i.test(req.url ?? '') || (req.url ?? '').includes('\u0000')) {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     return sendJson(res, 400, graphqlError('Text in a request may not contain the NUL character (U+0000).', ErrorCode.BAD_USER_INPUT));
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const requestId = headerValue(req, 'x-request-id')?.replace(/[^\x21-\x7e]/g, '').slice(0, 128) || randomUUID();
+  // A caller's request id is kept when it is a plain token (letters, digits and . _ : @ / + = -), at most 128 long.
+  const requestId = headerValue(req, 'x-request-id')?.replace(/[^A-Za-z0-9._:@/+=-]/g, '').slice(0, 128) || randomUUID();
   res.setHeader('X-Request-Id', requestId);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
   applyCors(req, res, config.operations.corsOrigins);
   if (req.method === 'OPTIONS') {
     res.statusCode = 204;
@@ -269,19 +278,47 @@ async function handle(req: IncomingMessage, res: ServerResponse, handler: Handle
       const ready = await readiness(database);
       return sendJson(res, ready.ready ? 200 : 503, { status: ready.ready ? 'ready' : 'not ready', database: ready.database, migrations: ready.migrations });
     }
-    case '/metrics': {
-      metrics.dbInUse.set(Math.min(databaseWork.inFlight, config.operations.poolSize));
-      metrics.dbWaiting.set(Math.max(0, databaseWork.inFlight - config.operations.poolSize));
-      res.statusCode = 200;
-      res.setHeader('Content-Type', metrics.registry.contentType);
-      res.end(await metrics.registry.metrics());
-      return;
-    }
+    case '/metrics':
+      if (config.operations.metricsPort !== null || (config.nodeEnv === 'production' && config.operations.metricsToken === null)) {
+        return sendJson(res, 404, graphqlError('No route /metrics on this port.', 'NOT_FOUND'));
+      }
+      return serveMetrics(req, res, handler);
     case '/graphql':
       return handleGraphQL(req, res, url, requestId, handler);
     default:
       return sendJson(res, 404, graphqlError(`No route ${url.pathname}. The API is at /graphql.`, 'NOT_FOUND'));
   }
+}
+
+function listenOn(server: http.Server, port: number, host?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Prometheus metrics; with METRICS_TOKEN, only for a caller presenting it. */
+async function serveMetrics(req: IncomingMessage, res: ServerResponse, handler: Pick<Handler, 'config' | 'metrics'>) {
+  const { config, metrics } = handler;
+  const token = config.operations.metricsToken;
+  if (token !== null && !sameSecret(headerValue(req, 'authorization') ?? '', `Bearer ${token}`)) {
+    return sendJson(res, 401, graphqlError('/metrics needs its bearer token (METRICS_TOKEN).', 'UNAUTHENTICATED'), { 'WWW-Authenticate': 'Bearer' });
+  }
+  metrics.dbInUse.set(Math.min(databaseWork.inFlight, config.operations.poolSize));
+  metrics.dbWaiting.set(Math.max(0, databaseWork.inFlight - config.operations.poolSize));
+  res.statusCode = 200;
+  res.setHeader('Content-Type', metrics.registry.contentType);
+  res.end(await metrics.registry.metrics());
+}
+
+/** Compares two strings in time independent of where they differ. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, handler: Handler) {

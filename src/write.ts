@@ -21,8 +21,11 @@ export function authorize(context: Context, role: Role, action: string): void {
 /** Unique keys whose violation means the code the caller gave is taken (a concurrent write got there first). */
 const DUPLICATE_KEYS: Record<string, string> = {
   projects_code_key: 'code',
+  projects_code_lower_key: 'code',
   agencies_code_key: 'code',
+  agencies_code_lower_key: 'code',
   plans_code_key: 'code',
+  plans_code_lower_key: 'code',
   agency_successions_pair_key: 'successorCode',
 };
 

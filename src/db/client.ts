@@ -104,8 +104,14 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
       ...(statementTimeoutMs ? { statement_timeout: Math.round(statementTimeoutMs) } : {}),
     },
   });
-  const db = drizzle({ client: guardedSql(client, guard), schema, logger: countingLogger }) as unknown as Db;
   const url = new URL(databaseUrl);
+  try {
+    await client`select 1`;
+  } catch (error) {
+    await client.end({ timeout: 1 }).catch(() => {});
+    throw new Error(`Cannot use the database at ${url.hostname}:${url.port || 5432}${url.pathname}: ${connectionProblem(error)}`, { cause: error });
+  }
+  const db = drizzle({ client: guardedSql(client, guard), schema, logger: countingLogger }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
@@ -158,6 +164,28 @@ export function requestView(db: Db, tally: StatementTally, scope?: StatementScop
     ...(scoped ? { client: scoped } : {}),
   });
   return Object.assign(Object.create(db), { session }) as Db;
+}
+
+/** What is wrong with a database connection, in words a person setting DATABASE_URL can act on. */
+function connectionProblem(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is PostgreSQL running, and on that port?)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name is not known';
+    case 'CONNECT_TIMEOUT':
+    case 'ETIMEDOUT':
+      return 'the connection timed out';
+    case '3D000':
+      return `${message} (create it, or name another database in DATABASE_URL)`;
+    case '28P01':
+    case '28000':
+      return `${message} (check the user and password in DATABASE_URL)`;
+    default:
+      return message ?? String(error);
+  }
 }
 
 /** Runs a hand-written statement and returns its rows, the same way on both drivers. */

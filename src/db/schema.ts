@@ -150,6 +150,7 @@ export const agencies = pgTable(
   },
   (t) => [
     uniqueIndex('agencies_code_key').on(t.code),
+    uniqueIndex('agencies_code_lower_key').on(sql`lower(${t.code})`),
     index('agencies_kind_idx').on(t.kind),
     index('agencies_jurisdiction_code_idx').on(t.jurisdictionCode),
     check('agencies_valid_range_check', sql`${t.validTo} is null or ${t.validFrom} is null or ${t.validTo} > ${t.validFrom}`),
@@ -225,6 +226,7 @@ export const plans = pgTable(
   },
   (t) => [
     uniqueIndex('plans_code_key').on(t.code),
+    uniqueIndex('plans_code_lower_key').on(sql`lower(${t.code})`),
     index('plans_issuer_idx').on(t.issuerId),
     index('plans_issued_on_idx').on(t.issuedOn),
   ],
@@ -409,6 +411,8 @@ export const projects = pgTable(
   },
   (t) => [
     uniqueIndex('projects_code_key').on(t.code),
+    // Codes are unique without regard to case: `bd-metro-1` may not stand beside `BD-METRO-1`.
+    uniqueIndex('projects_code_lower_key').on(sql`lower(${t.code})`),
     index('projects_status_idx').on(t.status),
     index('projects_sector_idx').on(t.sector),
     index('projects_type_idx').on(t.type),

@@ -97,8 +97,10 @@ describe('compiled execution', () => {
     await t.stop();
   });
 
-  it.each(DOCUMENTS)('answers like graphql-js: %s', async (_name, document, variables = {}) => {
+  it.each(DOCUMENTS)('answers like graphql-js, the first time (interpreted) and the next (compiled): %s', async (_name, document, variables = {}) => {
+    const first = await t.query(document, variables);
     const served = await t.query(document, variables);
+    expect(served.body).toEqual(first.body);
     const schema = buildSchema();
     const reference = await execute({
       schema,
@@ -204,14 +206,20 @@ describe('project lists read only the columns their selection needs', () => {
 });
 
 describe('compiled plans', () => {
-  it('are kept for the most recently used documents only, and answer after being dropped', async () => {
+  it('are kept within their byte budget, most recently used first, and answer after being dropped', async () => {
     const schema = buildSchema();
-    const gateway = compiledExecution(schema, 2);
+    // Room for about two small plans.
+    const gateway = compiledExecution(schema, 9000);
     gateway.onSchemaLoadOrUpdate(() => {});
     const loaded: any = await gateway.load({ apollo: { key: undefined, keyHash: undefined, graphRef: undefined } } as any);
-    const run = (document: ReturnType<typeof parse>) =>
-      loaded.executor({ document, request: { variables: {} }, operation: document.definitions[0], context: {} } as any);
-    const docs = ['{ __typename }', '{ a: __typename }', '{ b: __typename }'].map((text) => parse(text));
-    for (const doc of [...docs, ...docs]) expect((await run(doc)).data).toBeDefined();
+    const texts = ['{ __typename }', '{ a: __typename }', '{ b: __typename }'];
+    const run = (text: string) => {
+      const document = parse(text);
+      return loaded.executor({ document, queryHash: text, request: { variables: {} }, operation: document.definitions[0], context: {} } as any);
+    };
+    for (const text of [...texts, ...texts]) {
+      const { data } = await run(text);
+      expect(data).toEqual(text === texts[0] ? { __typename: 'Query' } : { [text[2]]: 'Query' });
+    }
   });
 });

@@ -22,8 +22,9 @@ export const agencyService = {
     if (input.validFrom && input.validTo && input.validTo <= input.validFrom) errors.add(['input', 'validTo'], 'Must be after validFrom.');
     if (errors.any) return { ok: false, userErrors: errors.list };
     return runWrite(context, { action: 'createAgency', role: 'admin', clientMutationId: input.clientMutationId }, async (tx, audit) => {
-      if ((await tx.select({ id: agencies.id }).from(agencies).where(eq(agencies.code, input.code))).length > 0) {
-        fail(['input', 'code'], `An agency with the code "${input.code}" already exists.`, 'DUPLICATE');
+      const [taken] = await tx.select({ code: agencies.code }).from(agencies).where(sql`lower(${agencies.code}) = lower(${input.code})`);
+      if (taken) {
+        fail(['input', 'code'], `An agency with the code "${taken.code}" already exists (codes are compared without regard to case).`, 'DUPLICATE');
       }
       const [agency] = await tx
         .insert(agencies)

@@ -43,7 +43,7 @@ import type { AgencyRow } from '../../db/schema';
 import { CURRENCY_CODES } from '../../lib/currency';
 import { runWrite, type AuditRecord } from '../../write';
 import { assertRole } from '../auth/auth';
-import { PROJECT_CODE } from '../project/project.service';
+import { ADMIN_TRANSITIONS, PROJECT_CODE, STATUS_TRANSITIONS } from '../project/project.service';
 import { ProjectWriter } from '../project/project.writer';
 import { OC4IDS_PROJECT_STATUS } from '../project/status';
 import {
@@ -185,9 +185,10 @@ export function codeFromId(id: string, prefix: string): { code: string } | { rea
   else if (id.startsWith(PLACEHOLDER_PREFIX)) body = id.slice(PLACEHOLDER_PREFIX.length);
   else if (OC4IDS_ID_PREFIX.test(id)) body = id;
   else return { reason: `id "${id}" does not begin with an OC4IDS project identifier prefix ("oc4ids-" and six characters, then "-") nor with the registry's prefix "${prefix}".` };
-  const code = body.replace(/[^A-Za-z0-9._-]+/g, '-');
+  // The id names the project exactly: a code is never made up from it (`BD METRO 1` is not `BD-METRO-1`).
+  const code = body.normalize('NFC');
   if (!PROJECT_CODE.test(code)) {
-    return { reason: `id "${id}" does not give a project code (letters, digits, ".", "-" and "_", starting with a letter or digit, at most 64 characters): "${code}".` };
+    return { reason: `id "${id}" does not end in a project code (letters, digits, ".", "-" and "_", starting with a letter or digit, at most 64 characters).` };
   }
   return { code };
 }
@@ -584,6 +585,15 @@ export async function importPackage(context: Context, pkg: unknown, options: Imp
       for (const { candidate: c, existing } of resolved) {
         const reasons: string[] = [];
         if (existing?.archivedAt) reasons.push(`Project ${c.code} is archived; archived projects are not changed.`);
+        // The same status rules as changeProjectStatus (the import is an admin's, so an admin's moves are allowed).
+        if (existing && c.statusCode && OC4IDS_PROJECT_STATUS[existing.status] !== c.statusCode) {
+          const next = STATUS_BY_CODE[c.statusCode];
+          const allowed = STATUS_TRANSITIONS[existing.status].includes(next) || (ADMIN_TRANSITIONS[existing.status]?.includes(next) ?? false);
+          if (!allowed) {
+            const moves = [...STATUS_TRANSITIONS[existing.status], ...(ADMIN_TRANSITIONS[existing.status] ?? [])];
+            reasons.push(`status: project ${c.code} is ${existing.status} and cannot become ${next}${moves.length ? ` (it may become ${moves.join(', ')})` : '; that status is final'}.`);
+          }
+        }
         if (!existing) {
           if (!c.title) reasons.push('title: required to create a project.');
           if (!c.sector) reasons.push(`sector: required to create a project, as one of ${[...new Set(Object.values(SECTOR_CODES).flat())].join(', ')}.`);

@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { CreatePlanInput, PlanSectionInput } from '../../__generated__/graphql';
 import type { Context } from '../../context';
 import { agencies, legalDocuments, plans, type PlanRow } from '../../db/schema';
@@ -49,8 +49,9 @@ export const planService = {
     }
     if (errors.any) return { ok: false, userErrors: errors.list };
     return runWrite(context, { action: 'createPlan', role: 'admin', clientMutationId: input.clientMutationId }, async (tx, audit) => {
-      if ((await tx.select({ id: plans.id }).from(plans).where(eq(plans.code, input.code))).length > 0) {
-        fail(['input', 'code'], `A plan with the code "${input.code}" already exists.`, 'DUPLICATE');
+      const [taken] = await tx.select({ code: plans.code }).from(plans).where(sql`lower(${plans.code}) = lower(${input.code})`);
+      if (taken) {
+        fail(['input', 'code'], `A plan with the code "${taken.code}" already exists (codes are compared without regard to case).`, 'DUPLICATE');
       }
       const agencyCodes = [input.issuerCode, ...flat.flatMap(({ section }) => (section.assignments ?? []).map((a) => a.agencyCode))];
       const agencyIds = new Map(

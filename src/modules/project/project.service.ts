@@ -150,7 +150,8 @@ export const projectService = {
     if (errors.any) return invalid(errors);
     return runWrite(context, { action: 'createProject', role: 'planner', clientMutationId: input.clientMutationId }, async (tx, audit) => {
       const writer = new ProjectWriter(tx);
-      if (await writer.codeExists(input.code)) fail(['input', 'code'], `A project with the code "${input.code}" already exists.`, 'DUPLICATE');
+      const taken = await writer.codeTaken(input.code);
+      if (taken) fail(['input', 'code'], `A project with the code "${taken}" already exists (codes are compared without regard to case).`, 'DUPLICATE');
       const ownerAgencyId = input.ownerAgencyCode ? await writer.agencyId(input.ownerAgencyCode) : null;
       if (input.ownerAgencyCode && ownerAgencyId === null) fail(['input', 'ownerAgencyCode'], `No agency has the code "${input.ownerAgencyCode}".`, 'NOT_FOUND');
       const taskIds = await resolveTasks(writer, input.taskCodes ?? [], input.planCode);
@@ -190,10 +191,12 @@ export const projectService = {
     return runWrite(context, { action: 'updateProject', role: 'planner', clientMutationId: input.clientMutationId }, async (tx, audit) => {
       const writer = new ProjectWriter(tx);
       const project = await lockAt(writer, id, input.expectedVersion, 'id');
+      if (project.archivedAt !== null) fail(['input', 'id'], 'The project is archived.', 'INVALID_VALUE');
       const before = await writer.snapshot(id);
       const changes: Partial<typeof projects.$inferInsert> = {};
       if (input.code != null && input.code !== project.code) {
-        if (await writer.codeExists(input.code)) fail(['input', 'code'], `A project with the code "${input.code}" already exists.`, 'DUPLICATE');
+        const taken = await writer.codeTaken(input.code, id);
+        if (taken) fail(['input', 'code'], `A project with the code "${taken}" already exists (codes are compared without regard to case).`, 'DUPLICATE');
         changes.code = input.code;
       }
       if (input.name != null) changes.name = input.name;
@@ -329,7 +332,8 @@ export const projectService = {
     if (errors.any || projectId === null || taskId === null) return invalid<{ project: ProjectRow; taskId: number }>(errors);
     return runWrite(context, { action, role: 'planner', clientMutationId: input.clientMutationId }, async (tx, audit) => {
       const writer = new ProjectWriter(tx);
-      await lockAt(writer, projectId, input.expectedVersion, 'projectId');
+      const project = await lockAt(writer, projectId, input.expectedVersion, 'projectId');
+      if (project.archivedAt !== null) fail(['input', 'projectId'], 'The project is archived.', 'INVALID_VALUE');
       if (!(await writer.taskExists(taskId))) fail(['input', 'taskId'], 'No task has this ID.', 'NOT_FOUND');
       const linked = await writer.isLinked(projectId, taskId);
       if (action === 'linkProjectToTask' && linked) fail(['input', 'taskId'], 'The project already serves this task.', 'DUPLICATE');
@@ -337,9 +341,9 @@ export const projectService = {
       const before = await writer.snapshot(projectId);
       if (action === 'linkProjectToTask') await writer.link(projectId, [taskId]);
       else await writer.unlink(projectId, taskId);
-      const project = await writer.update(projectId, {});
+      const updated = await writer.update(projectId, {});
       await audit({ entityType: 'Project', entityId: projectId, before, after: await writer.snapshot(projectId) });
-      return { project, taskId };
+      return { project: updated, taskId };
     });
   },
 };

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
   agencies,
@@ -28,9 +28,13 @@ export class ProjectWriter {
     return row ?? null;
   }
 
-  async codeExists(code: string): Promise<boolean> {
-    const rows = await this.tx.select({ id: projects.id }).from(projects).where(eq(projects.code, code));
-    return rows.length > 0;
+  /** The code of another project that has `code` without regard to case, or null. */
+  async codeTaken(code: string, exceptId?: number): Promise<string | null> {
+    const rows = await this.tx
+      .select({ code: projects.code })
+      .from(projects)
+      .where(and(sql`lower(${projects.code}) = lower(${code})`, exceptId === undefined ? undefined : ne(projects.id, exceptId)));
+    return rows[0]?.code ?? null;
   }
 
   async agencyId(code: string): Promise<number | null> {
