@@ -18,7 +18,8 @@ import { databaseFailure } from './db/errors';
 import { cancelPending, type StatementScope } from './db/postgres-guard';
 import { migrationsFolder } from './db/migrate';
 import type { StatementTally } from './db/statement-counter';
-import { describeLimitError, documentNesting, jsonNesting, limitPlugin, withoutSuggestions } from './limits';
+import { describeLimitError, limitPlugin, withoutSuggestions } from './limits';
+import { documentNesting, jsonNesting } from './lib/nesting';
 import { checkProjectFilter } from './modules/project/project-query';
 import { createVerifier, type TokenVerifier, type Viewer } from './modules/auth/auth';
 import { idempotentRequest, runIdempotent, validKey, type Answer, type IdempotentRequest } from './http/idempotency';
@@ -328,7 +329,7 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL
   const checked = await readGraphQLRequest(req, url, limits);
   if ('refusal' in checked) {
     const { status, message, code, extra } = checked.refusal;
-    return sendJson(res, status, graphqlError(message, code, extra));
+    return sendJson(res, status, graphqlError(message, code, extra), { 'X-SQL-Statements': '0' });
   }
   const { body } = checked;
 

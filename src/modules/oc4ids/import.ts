@@ -37,6 +37,7 @@
  *   contracting processes, ...) are not imported; the report's notes name them.
  */
 import { EARLIEST_DATE, isRegistryDate, LATEST_DATE, today } from '../../lib/dates';
+import { valueNesting } from '../../lib/nesting';
 import type { ProjectSector, ProjectStatus, ProjectType } from '../../__generated__/graphql';
 import type { Context } from '../../context';
 import type { AgencyRow } from '../../db/schema';
@@ -416,6 +417,9 @@ function readProject(raw: Json, index: number, prefix: string): { candidate?: Ca
 
 // ---- Checking the package (pure) ----
 
+/** The deepest nesting a package may have: its GeoJSON (a MultiPolygon's coordinates) sits about ten levels down. */
+export const MAX_PACKAGE_DEPTH = 64;
+
 interface Checked {
   packageErrors: string[];
   results: ImportProjectResult[];
@@ -428,6 +432,10 @@ const limited = (reasons: string[]) => (reasons.length > MAX_REASONS ? [...reaso
 export function checkPackage(pkg: unknown, prefix: string): Checked {
   const packageErrors: string[] = [];
   if (!isObject(pkg)) return { packageErrors: ['The package must be a JSON object (an OC4IDS project package).'], results: [], candidates: [] };
+  // Checked before the schema validator walks it (recursively): a package nested thousands of levels deep is refused.
+  if (valueNesting(pkg, MAX_PACKAGE_DEPTH) > MAX_PACKAGE_DEPTH) {
+    return { packageErrors: [`The package nests deeper than ${MAX_PACKAGE_DEPTH} levels; an OC4IDS package (GeoJSON included) needs far fewer.`], results: [], candidates: [] };
+  }
   if (pkg.version !== OC4IDS_VERSION) {
     packageErrors.push(`version: must be "${OC4IDS_VERSION}" (OC4IDS 0.9); got ${pkg.version === undefined ? 'nothing' : JSON.stringify(pkg.version)}.`);
   }
