@@ -193,9 +193,11 @@ function observationPlugin(logger: Logger): ApolloServerPlugin<Context> {
           for (const error of errors) {
             const original = unwrapResolverError(error);
             const code = error.extensions?.code;
-            if (!(original instanceof GraphQLError) || typeof code !== 'string' || code === ErrorCode.INTERNAL_SERVER_ERROR) {
-              logger.error({ reqId: contextValue.requestId, err: original, path: error.path }, 'unexpected error while answering a request');
-            }
+            if (original instanceof GraphQLError && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
+            const failure = databaseFailure(original);
+            if (failure === 'abandoned') continue;
+            if (failure) logger.warn({ reqId: contextValue.requestId, err: original, path: error.path }, `database ${failure} while answering a request`);
+            else logger.error({ reqId: contextValue.requestId, err: original, path: error.path }, 'unexpected error while answering a request');
           }
         },
         async willSendResponse({ contextValue, response }) {
@@ -224,6 +226,8 @@ function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFor
   }
   const base = { locations: formatted.locations, path: formatted.path };
   switch (databaseFailure(original)) {
+    case 'abandoned':
+      return { ...base, message: 'The request was abandoned and its statements cancelled.', extensions: { code: 'REQUEST_ABANDONED' } };
     case 'unavailable':
       return { ...base, message: 'The database is not reachable right now. Retry in a few seconds.', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
     case 'timeout':

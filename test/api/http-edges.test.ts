@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { startApp } from '../../src/app';
+import { checkPackage } from '../../src/modules/oc4ids/import';
 import { freePort } from '../helpers/pg-instance';
 import { dataOf, startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 import { as, createProject, projectInput, uniqueCode } from '../helpers/write-kit';
@@ -85,7 +86,6 @@ describe('the HTTP edge', () => {
     expect(response.status).toBe(400);
     expect(((await response.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
     // The command-line import reads files of any size: the package check refuses the depth before validating.
-    const { checkPackage } = await import('../../src/modules/oc4ids/import');
     const checked = checkPackage(JSON.parse(pkg), 'oc4ids-xxxxxx-');
     expect(checked.packageErrors).toEqual(['The package nests deeper than 64 levels; an OC4IDS package (GeoJSON included) needs far fewer.']);
   });
@@ -183,7 +183,7 @@ describe('the README', () => {
   it('names every setting of the configuration in its configuration or security tables', () => {
     const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
     const source = readFileSync(path.resolve(__dirname, '../../src/config.ts'), 'utf8');
-    const settings = [...new Set([...source.matchAll(/\b(?:integer|flag|megabytes|duration)\('([A-Z_]+)'/g), ...source.matchAll(/env\.([A-Z_]+)/g)].map((m) => m[1]))];
+    const settings = [...new Set([...source.matchAll(/\b(?:integer|flag|megabytes|duration)\('([A-Z0-9_]+)'/g), ...source.matchAll(/env\.([A-Z0-9_]+)/g)].map((m) => m[1]))];
     expect(settings.length).toBeGreaterThan(40);
     expect(settings.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
   });
