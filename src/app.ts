@@ -2,7 +2,7 @@ import type { Config } from './config';
 import { openDatabase, type Database } from './db/client';
 import { migrateDatabase } from './db/migrate';
 import { createLogger } from './observability/logger';
-import { createServer, type Logger, type RegistryServer } from './server';
+import { createServer, type Logger, type RegistryServer } from './http/server';
 import { hasPlans, seedDatabase } from '../seeds/load';
 
 export interface App {

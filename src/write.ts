@@ -1,6 +1,6 @@
-import type { Context } from './context';
+import type { Context } from './graphql/context';
 import type { Db } from './db/client';
-import { createLoaders } from './loaders';
+import { createLoaders } from './graphql/loaders';
 import { assertRole, type Role } from './modules/auth/auth';
 import { AuditRepository } from './modules/audit/audit.repository';
 import { UserInputFailure, type UserError } from './lib/user-errors';

@@ -1,8 +1,8 @@
 import { execute, parse } from 'graphql';
-import { compiledExecution, recursiveInputTypes } from '../../src/compiled-execution';
+import { compiledExecution, recursiveInputTypes } from '../../src/execution/compiled';
 import { generateSyntheticPortfolio } from '../../seeds/synthetic';
-import { createContext } from '../../src/context';
-import { buildSchema } from '../../src/schema';
+import { createContext } from '../../src/graphql/context';
+import { buildSchema } from '../../src/graphql/schema';
 import { dataOf, startTestApp, type TestApp } from '../helpers/test-app';
 
 /**

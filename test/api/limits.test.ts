@@ -1,5 +1,5 @@
 import { DEFAULT_LIMITS, type Limits } from '../../src/config';
-import { MAX_BODY_BYTES } from '../../src/server';
+import { MAX_BODY_BYTES } from '../../src/http/server';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 
 /**

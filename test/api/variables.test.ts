@@ -14,7 +14,7 @@ import {
   type GraphQLObjectType,
 } from 'graphql';
 import { startApp, type App } from '../../src/app';
-import { buildSchema } from '../../src/schema';
+import { buildSchema } from '../../src/graphql/schema';
 import { createTestDatabase, testConfig } from '../helpers/test-app';
 
 /**

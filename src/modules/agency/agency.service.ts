@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { CreateAgencyInput, RecordAgencySuccessionInput } from '../../__generated__/graphql';
-import type { Context } from '../../context';
+import type { Context } from '../../graphql/context';
 import { queryRows } from '../../db/client';
 import { agencies, agencySuccessions, legalDocuments, successionSources, type AgencyRow } from '../../db/schema';
 import { fail, UserErrors } from '../../lib/user-errors';

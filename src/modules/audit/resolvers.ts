@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../__generated__/graphql';
-import type { Context } from '../../context';
+import type { Context } from '../../graphql/context';
 import { badUserInput } from '../../lib/errors';
 import { fromGlobalId, NODE_TYPES, type NodeType } from '../../lib/global-id';
 import { rootConnection } from '../../lib/top-level';

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../__generated__/graphql';
-import type { Loaders } from '../../loaders';
+import type { Loaders } from '../../graphql/loaders';
 import { toGlobalId } from '../../lib/global-id';
 
 function fundingSource(loaders: Loaders, id: number) {

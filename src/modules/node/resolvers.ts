@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../__generated__/graphql';
-import type { Loaders } from '../../loaders';
+import type { Loaders } from '../../graphql/loaders';
 import { fromGlobalId, type NodeType } from '../../lib/global-id';
 
 /** The type each object returned by `node`/`nodes` was loaded as. */

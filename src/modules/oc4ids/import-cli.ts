@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../config';
-import { createContext } from '../../context';
+import { createContext } from '../../graphql/context';
 import { openDatabase } from '../../db/client';
 import { migrateDatabase } from '../../db/migrate';
 import { hasPlans, seedDatabase } from '../../../seeds/load';

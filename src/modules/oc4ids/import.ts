@@ -39,7 +39,7 @@
 import { EARLIEST_DATE, isRegistryDate, LATEST_DATE, today } from '../../lib/dates';
 import { valueNesting } from '../../lib/nesting';
 import type { ProjectSector, ProjectStatus, ProjectType } from '../../__generated__/graphql';
-import type { Context } from '../../context';
+import type { Context } from '../../graphql/context';
 import type { AgencyRow } from '../../db/schema';
 import { CURRENCY_CODES } from '../../lib/currency';
 import { runWrite, type AuditRecord } from '../../write';

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../__generated__/graphql';
-import type { Context } from '../../context';
+import type { Context } from '../../graphql/context';
 import type { ProjectRow } from '../../db/schema';
 import { scheduledLoader, type RequestLoader } from '../../lib/loader-utils';
 import type { UserError } from '../../lib/user-errors';

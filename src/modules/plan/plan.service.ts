@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { CreatePlanInput, PlanSectionInput } from '../../__generated__/graphql';
-import type { Context } from '../../context';
+import type { Context } from '../../graphql/context';
 import { agencies, legalDocuments, plans, type PlanRow } from '../../db/schema';
 import { fail, UserErrors } from '../../lib/user-errors';
 import { authorize, runWrite, type WriteOutcome } from '../../write';

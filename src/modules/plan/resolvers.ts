@@ -1,6 +1,6 @@
 import { listOptions } from '../project/project.loaders';
 import type { Resolvers } from '../../__generated__/graphql';
-import type { AssignmentModel } from '../../models';
+import type { AssignmentModel } from '../../graphql/models';
 import { toGlobalId } from '../../lib/global-id';
 import { rootConnection } from '../../lib/top-level';
 import { payload } from '../../write';
@@ -69,7 +69,7 @@ export const planResolvers: Resolvers = {
 /** The task's assignments as the text makes them; none named means the plan's issuer leads. */
 async function taskAssignments(
   task: { id: number; planId: number },
-  { loaders }: { loaders: import('../../loaders').Loaders },
+  { loaders }: { loaders: import('../../graphql/loaders').Loaders },
 ): Promise<AssignmentModel[]> {
   const rows = await loaders.taskAssignmentsByTaskId.load(task.id);
   if (rows.length > 0) {

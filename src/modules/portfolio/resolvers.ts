@@ -1,5 +1,5 @@
 import type { FundingGroupBy, ProjectSector, ProjectStatus, Resolvers } from '../../__generated__/graphql';
-import type { Loaders } from '../../loaders';
+import type { Loaders } from '../../graphql/loaders';
 import { asNode } from '../node/resolvers';
 import { projectFilterSql } from '../project/project-query';
 import { SECTOR_LABELS, STATUS_LABELS, UNRECORDED_FINANCIER } from './labels';

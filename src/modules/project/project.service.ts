@@ -11,7 +11,7 @@ import type {
   UnlinkProjectFromTaskInput,
   UpdateProjectInput,
 } from '../../__generated__/graphql';
-import type { Context } from '../../context';
+import type { Context } from '../../graphql/context';
 import { projects, projectSources, statusChangeSources, type ProjectRow, type ProjectStatusChangeRow } from '../../db/schema';
 import { CURRENCY_CODES } from '../../lib/currency';
 import { fail, UserErrors } from '../../lib/user-errors';

@@ -13,8 +13,8 @@ import {
   type TypeNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import { ByteBoundedCache } from './lib/byte-bounded-cache';
-import type { Notices } from './lib/notices';
+import { ByteBoundedCache } from '../lib/byte-bounded-cache';
+import type { Notices } from '../lib/notices';
 
 /**
  * Executes operations with graphql-jit: each (document, operation) is compiled once into a function that walks the

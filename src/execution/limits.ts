@@ -26,8 +26,8 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { collectFields, collectSubfields } from 'graphql/execution/collectFields';
-import type { Limits } from './config';
-import type { Context } from './context';
+import type { Limits } from '../config';
+import type { Context } from '../graphql/context';
 
 /**
  * The limits of one operation, measured as it would execute: fragments are inlined and fields merged the way

@@ -1,9 +1,9 @@
-import { requestView, type Database, type Db } from './db/client';
-import type { StatementScope } from './db/postgres-guard';
-import type { StatementTally } from './db/statement-counter';
-import { ANONYMOUS, type Viewer } from './modules/auth/auth';
-import { BatchScheduler } from './lib/batch-scheduler';
-import { Notices } from './lib/notices';
+import { requestView, type Database, type Db } from '../db/client';
+import type { StatementScope } from '../db/postgres-guard';
+import type { StatementTally } from '../db/statement-counter';
+import { ANONYMOUS, type Viewer } from '../modules/auth/auth';
+import { BatchScheduler } from '../lib/batch-scheduler';
+import { Notices } from '../lib/notices';
 import { createLoaders, createRepositories, type Loaders, type Repositories } from './loaders';
 
 /** Everything a resolver may use while answering one request. */

@@ -19,12 +19,12 @@ import type {
   ProjectStatusChangeRow,
   SourceReferenceRow,
   TaskAssignmentRow,
-} from './db/schema';
-import type { FundingGroupBy } from './__generated__/graphql';
-import type { FundingGroupRow, FundingMixRow } from './modules/funding/funding.repository';
-import type { ProjectSummaryRow } from './modules/project/project.repository';
-import type { AgencyAssignmentRow } from './modules/plan/plan.repository';
-import type { Connection, Edge } from './lib/pagination';
+} from '../db/schema';
+import type { FundingGroupBy } from '../__generated__/graphql';
+import type { FundingGroupRow, FundingMixRow } from '../modules/funding/funding.repository';
+import type { ProjectSummaryRow } from '../modules/project/project.repository';
+import type { AgencyAssignmentRow } from '../modules/plan/plan.repository';
+import type { Connection, Edge } from '../lib/pagination';
 
 export type PlanModel = PlanRow;
 export type PlanSectionModel = PlanSectionRow;
@@ -75,7 +75,7 @@ export type AgencyConnectionModel = Connection<AgencyRow>;
 export type AgencyEdgeModel = Edge<AgencyRow>;
 export type AgencyAssignmentConnectionModel = Connection<AgencyAssignmentRow>;
 export type AgencyAssignmentEdgeModel = Edge<AgencyAssignmentRow>;
-export type { ProjectConnectionModel, ProjectAggregateModel } from './modules/project/project.loaders';
+export type { ProjectConnectionModel, ProjectAggregateModel } from '../modules/project/project.loaders';
 export type ProjectEdgeModel = Edge<ProjectRow>;
 /** A bucket of `ProjectAggregate.byStatus`, `bySector` or `byYear`. */
 export type ProjectBucketModel = ProjectSummaryRow;

@@ -1,16 +1,16 @@
-import type { Db } from './db/client';
-import { AgencyRepository } from './modules/agency/agency.repository';
-import { FundingRepository, type FundingMixRow } from './modules/funding/funding.repository';
-import { agencyAssignmentOrdering, PlanRepository, planTaskOrdering } from './modules/plan/plan.repository';
-import { projectLists } from './modules/project/project.loaders';
-import { ProjectRepository, type ProjectScope } from './modules/project/project.repository';
-import { SourceRepository, type CitationOwner, type CitationRow } from './modules/source/source.repository';
-import type { ProjectFilter } from './__generated__/graphql';
-import type { BatchScheduler } from './lib/batch-scheduler';
-import type { Notices, Warning } from './lib/notices';
-import { CODE_FIELDS, filterCodes, type CodeField } from './modules/project/project-query';
-import { groupLoader, prime, rowLoader, scheduledLoader } from './lib/loader-utils';
-import { childConnections } from './lib/paged-loader';
+import type { Db } from '../db/client';
+import { AgencyRepository } from '../modules/agency/agency.repository';
+import { FundingRepository, type FundingMixRow } from '../modules/funding/funding.repository';
+import { agencyAssignmentOrdering, PlanRepository, planTaskOrdering } from '../modules/plan/plan.repository';
+import { projectLists } from '../modules/project/project.loaders';
+import { ProjectRepository, type ProjectScope } from '../modules/project/project.repository';
+import { SourceRepository, type CitationOwner, type CitationRow } from '../modules/source/source.repository';
+import type { ProjectFilter } from '../__generated__/graphql';
+import type { BatchScheduler } from '../lib/batch-scheduler';
+import type { Notices, Warning } from '../lib/notices';
+import { CODE_FIELDS, filterCodes, type CodeField } from '../modules/project/project-query';
+import { groupLoader, prime, rowLoader, scheduledLoader } from '../lib/loader-utils';
+import { childConnections } from '../lib/paged-loader';
 
 export interface Repositories {
   plans: PlanRepository;
