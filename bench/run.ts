@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows, type Database } from '../src/db/client';
 import { migrateDatabase } from '../src/db/migrate';
-import { signToken } from '../src/modules/auth/auth';
+import { signToken } from '../src/http/auth';
 import { seedDatabase } from '../seeds/load';
 import { generateSyntheticPortfolio, type SyntheticReport } from '../seeds/synthetic';
 import { progressReporter } from '../seeds/progress';

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { count, inArray } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
-import { flattenSections, insertPlan } from '../src/modules/plan/plan.writer';
+import { flattenSections, PlanWriter } from '../src/modules/plan/plan.writer';
 import { vndEquivalent } from '../src/modules/project/project.writer';
-import { sourceFingerprint, storeSources } from '../src/modules/source/source.writer';
+import { sourceFingerprint, SourceWriter } from '../src/modules/source/source.writer';
 import {
   agencies,
   agencySources,
@@ -227,7 +227,7 @@ export async function seedDatabase(db: Db, data: SeedData = readSeedData()): Pro
     for (const plan of data.plans) {
       const existing = await tx.select({ id: plans.id }).from(plans).where(inArray(plans.code, [plan.code]));
       if (existing.length === 0) {
-        await insertPlan(tx, plan, agencyIds, documentIds);
+        await new PlanWriter(tx).insert(plan, agencyIds, documentIds);
         report.plansAdded += 1;
       }
       const [{ id: planId }] = await tx.select({ id: plans.id }).from(plans).where(inArray(plans.code, [plan.code]));
@@ -261,12 +261,12 @@ function allSources(data: SeedData): SeedSource[] {
   ];
 }
 
-/** Every source of the data stored once (see storeSources), by fingerprint. */
+/** Every source of the data stored once (see SourceWriter.store), by fingerprint. */
 async function storeAllSources(tx: Tx, data: SeedData): Promise<Map<string, number>> {
   const unique = new Map<string, SeedSource>();
   for (const s of allSources(data)) unique.set(sourceFingerprint(s), s);
   const sources = [...unique.values()];
-  const ids = await storeSources(tx as unknown as Db, sources);
+  const ids = await new SourceWriter(tx as unknown as Db).store(sources);
   return new Map(sources.map((s, i) => [sourceFingerprint(s), ids[i]!]));
 }
 

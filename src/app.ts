@@ -1,9 +1,8 @@
 import type { Config } from './config';
-import { openDatabase, type Database } from './db/client';
+import { openDatabase, type Database, type Db } from './db/client';
 import { migrateDatabase } from './db/migrate';
-import { createLogger } from './observability/logger';
 import { createServer, type Logger, type RegistryServer } from './http/server';
-import { hasPlans, seedDatabase } from '../seeds/load';
+import { createLogger } from './observability/logger';
 
 export interface App {
   database: Database;
@@ -12,13 +11,22 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Opens the database, applies pending migrations, seeds an empty database, and builds the server. */
-export async function startApp(config: Config, logger: Logger = createLogger(config.operations.logLevel)): Promise<App> {
+/** Loads a database that holds no plan yet with the registry's data (the seeder, which `main` brings). */
+export interface Seeder {
+  hasPlans(db: Db): Promise<boolean>;
+  seed(db: Db): Promise<{ plansAdded: number; projectsAdded: number; agenciesAdded: number }>;
+}
+
+/**
+ * Opens the database, applies pending migrations, seeds an empty database when a seeder is given and
+ * SEED_ON_START allows, and builds the server.
+ */
+export async function startApp(config: Config, logger: Logger = createLogger(config.operations.logLevel), seeder?: Seeder): Promise<App> {
   let database = await openDatabase({ ...config, poolSize: config.operations.poolSize });
   try {
     await migrateDatabase(database);
-    if (config.seedOnStart && !(await hasPlans(database.db))) {
-      const report = await seedDatabase(database.db);
+    if (seeder && config.seedOnStart && !(await seeder.hasPlans(database.db))) {
+      const report = await seeder.seed(database.db);
       logger.info(report, `seeded ${report.plansAdded} plan(s), ${report.projectsAdded} project(s), ${report.agenciesAdded} agencies`);
     }
     database = await database.withStatementTimeout(config.operations.statementTimeoutMs);

@@ -1,12 +1,13 @@
 import { ConfigError, loadConfig } from './config';
 import { startApp } from './app';
+import { hasPlans, seedDatabase } from '../seeds/load';
 import { createLogger, flushLogs } from './observability/logger';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.operations.logLevel, { buffered: true });
   const started = Date.now();
-  const app = await startApp(config, logger);
+  const app = await startApp(config, logger, { hasPlans, seed: seedDatabase });
   const port = await app.server.listen(config.port);
   logger.info(
     { port, database: app.database.kind, location: app.database.location, startupMs: Date.now() - started },

@@ -346,6 +346,64 @@ export type DateRange = {
   to?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/**
+ * The codes of `extensions.code` on the errors of this API (not on `userErrors`, which carry a `UserErrorCode`).
+ * No field returns this type: it documents the codes, and clients may generate their own enum from it.
+ */
+export type ErrorCode =
+  /** The document uses more aliases than MAX_ALIASES. (HTTP 400.) */
+  | 'ALIAS_LIMIT_EXCEEDED'
+  /** The request itself is wrong: its body, its JSON, its nesting, its method or its headers. (HTTP 400.) */
+  | 'BAD_REQUEST'
+  /** An argument is wrong: its type, its size or its value. `extensions.argument` names it. (HTTP 400.) */
+  | 'BAD_USER_INPUT'
+  /** The document's estimated cost is more than MAX_QUERY_COST. (HTTP 400.) */
+  | 'COST_LIMIT_EXCEEDED'
+  /** The document nests fields deeper than MAX_QUERY_DEPTH. (HTTP 400.) */
+  | 'DEPTH_LIMIT_EXCEEDED'
+  /** The document uses more directives than MAX_DIRECTIVES. (HTTP 400.) */
+  | 'DIRECTIVE_LIMIT_EXCEEDED'
+  /** The token's role may not do this. (HTTP 403.) */
+  | 'FORBIDDEN'
+  /** The document is not GraphQL. (HTTP 400.) */
+  | 'GRAPHQL_PARSE_FAILED'
+  /** The document does not fit the schema. (HTTP 400.) */
+  | 'GRAPHQL_VALIDATION_FAILED'
+  /** The request with this Idempotency-Key was answered, but its answer was too large to keep. (HTTP 409.) */
+  | 'IDEMPOTENCY_ANSWER_NOT_KEPT'
+  /** A request with this Idempotency-Key is still running: retry after Retry-After. (HTTP 409.) */
+  | 'IDEMPOTENCY_KEY_IN_USE'
+  /** The Idempotency-Key was used with a different request. (HTTP 422.) */
+  | 'IDEMPOTENCY_KEY_REUSED'
+  /** The caller holds as many Idempotency-Keys as it may (IDEMPOTENCY_MAX_KEYS). (HTTP 429.) */
+  | 'IDEMPOTENCY_QUOTA_EXCEEDED'
+  /** Something went wrong in the server; it is logged with the request id. (HTTP 500.) */
+  | 'INTERNAL_SERVER_ERROR'
+  /** The route does not take this HTTP method. (HTTP 405.) */
+  | 'METHOD_NOT_ALLOWED'
+  /** Nothing is at this route, or nothing has this code. (HTTP 404.) */
+  | 'NOT_FOUND'
+  /** The operation to run cannot be told (none of that name, or several and no name). (HTTP 400.) */
+  | 'OPERATION_RESOLUTION_FAILURE'
+  /** The request body is larger than MAX_BODY_BYTES. (HTTP 413.) */
+  | 'PAYLOAD_TOO_LARGE'
+  /** The persisted query is not known: send it once with its hash. (HTTP 200.) */
+  | 'PERSISTED_QUERY_NOT_FOUND'
+  /** Persisted queries are not accepted here. (HTTP 400.) */
+  | 'PERSISTED_QUERY_NOT_SUPPORTED'
+  /** A statement ran longer than STATEMENT_TIMEOUT_MS and was stopped: ask for less. (HTTP 200.) */
+  | 'QUERY_TIMEOUT'
+  /** The request was abandoned (its client left, or it timed out) and its statements cancelled. (HTTP 503.) */
+  | 'REQUEST_ABANDONED'
+  /** The request ran longer than REQUEST_TIMEOUT_MS; its statements were cancelled. (HTTP 503.) */
+  | 'REQUEST_TIMEOUT'
+  /** The database is not reachable right now: retry after Retry-After. (HTTP 503.) */
+  | 'SERVICE_UNAVAILABLE'
+  /** The document has more tokens than MAX_TOKENS. (HTTP 400.) */
+  | 'TOKEN_LIMIT_EXCEEDED'
+  /** A bearer token is needed, or the one sent is not valid. (HTTP 401.) */
+  | 'UNAUTHENTICATED';
+
 /** Money from one source for one project, in its original currency with its VND equivalent. */
 export type FundingAllocation = Node & {
   __typename?: 'FundingAllocation';
@@ -1581,6 +1639,7 @@ export type ResolversTypes = ResolversObject<{
   DateRange: DateRange;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  ErrorCode: ErrorCode;
   FundingAllocation: ResolverTypeWrapper<FundingAllocationModel>;
   FundingAllocationInput: FundingAllocationInput;
   FundingCategory: FundingCategory;

@@ -39,9 +39,6 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
 }
 
-/** Database work in flight in this process (statements and transactions), for the pool metrics. */
-export const databaseWork = { inFlight: 0 };
-
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.statementTimeoutMs)
@@ -111,6 +108,10 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
     await client.end({ timeout: 1 }).catch(() => {});
     throw new Error(`Cannot use the database at ${url.hostname}:${url.port || 5432}${url.pathname}: ${connectionProblem(error)}`, { cause: error });
   }
+  // The first connection has read PostgreSQL's array types into the pool's shared options. postgres.js would read
+  // them again on every new connection, from an async function nobody awaits: when PostgreSQL restarts while a new
+  // connection reads them, the rejection goes unhandled and ends the process. The types are known; read them once.
+  (client.options as { fetch_types: boolean }).fetch_types = false;
   const db = drizzle({ client: guardedSql(client, guard), schema, logger: countingLogger }) as unknown as Db;
   return {
     db,

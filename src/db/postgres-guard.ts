@@ -26,7 +26,7 @@ export interface GuardState {
 /** A request's hold on its statements: aborting the signal cancels those still running. */
 export interface StatementScope {
   signal: AbortSignal;
-  pending: Set<{ cancel(): unknown }>;
+  pending: Set<object>;
 }
 
 interface Transaction {
@@ -111,7 +111,7 @@ function deferred(target: Sql, state: GuardState, scope: StatementScope | null, 
 }
 
 /** Tracks a statement in the request's scope until it settles. */
-function track<Q extends { cancel(): unknown; then: PromiseLike<unknown>['then'] }>(query: Q, scope: StatementScope | null): Q {
+function track<Q extends { then: PromiseLike<unknown>['then'] }>(query: Q, scope: StatementScope | null): Q {
   if (!scope) return query;
   scope.pending.add(query);
   const then = query.then;
@@ -175,11 +175,20 @@ function savepoint(target: Sql, state: GuardState, scope: StatementScope | null,
   return name === undefined ? savepointOf(run) : savepointOf(name, run);
 }
 
-/** Cancels what a scope still has running (errors of the cancel requests themselves are of no interest). */
+/**
+ * Cancels what a scope still has running. postgres.js's own `query.cancel()` drops the promise of its cancel request,
+ * so when that request fails (PostgreSQL restarting: ECONNRESET) the rejection goes unhandled and ends the process;
+ * its canceller is called here instead, and a failed cancel request is of no interest (the statement's connection
+ * is gone with it).
+ */
 export function cancelPending(scope: StatementScope): void {
   for (const query of scope.pending) {
+    const cancellable = query as { canceller?: ((query: unknown) => Promise<unknown>) | null };
+    const canceller = cancellable.canceller;
+    if (typeof canceller !== 'function') continue;
+    cancellable.canceller = null;
     try {
-      Promise.resolve(query.cancel()).catch(() => {});
+      Promise.resolve(canceller(query)).catch(() => {});
     } catch {
       /* the query finished meanwhile */
     }

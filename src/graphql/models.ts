@@ -22,7 +22,7 @@ import type {
 } from '../db/schema';
 import type { FundingGroupBy } from '../__generated__/graphql';
 import type { FundingGroupRow, FundingMixRow } from '../modules/funding/funding.repository';
-import type { ProjectSummaryRow } from '../modules/project/project.repository';
+import type { ProjectSummaryRow } from '../modules/project/list/list.repository';
 import type { AgencyAssignmentRow } from '../modules/plan/plan.repository';
 import type { Connection, Edge } from '../lib/pagination';
 
@@ -75,7 +75,7 @@ export type AgencyConnectionModel = Connection<AgencyRow>;
 export type AgencyEdgeModel = Edge<AgencyRow>;
 export type AgencyAssignmentConnectionModel = Connection<AgencyAssignmentRow>;
 export type AgencyAssignmentEdgeModel = Edge<AgencyAssignmentRow>;
-export type { ProjectConnectionModel, ProjectAggregateModel } from '../modules/project/project.loaders';
+export type { ProjectConnectionModel, ProjectAggregateModel } from '../modules/project/list/loaders';
 export type ProjectEdgeModel = Edge<ProjectRow>;
 /** A bucket of `ProjectAggregate.byStatus`, `bySector` or `byYear`. */
 export type ProjectBucketModel = ProjectSummaryRow;

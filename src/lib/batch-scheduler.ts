@@ -1,4 +1,5 @@
-import { databaseWork } from '../db/client';
+/** Database work in flight in this process (requests' statements and transactions), for the pool metrics. */
+export const databaseWork = { inFlight: 0 };
 
 /**
  * Decides when a request's DataLoaders send their batches. A batch waits until none of the request's statements

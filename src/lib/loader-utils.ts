@@ -35,6 +35,18 @@ export class RequestLoader<K, V, C = K> {
     return Promise.all(keys.map((key) => this.load(key)));
   }
 
+  /** Forgets the value of a key (after a write changed it): the next `load` reads it again. */
+  clear(key: K): this {
+    this.cache.delete(this.cacheKeyFn(key));
+    return this;
+  }
+
+  /** Forgets every value. */
+  clearAll(): this {
+    this.cache.clear();
+    return this;
+  }
+
   /** Records a value read some other way; a value already requested is kept. */
   prime(key: K, value: V): this {
     const cacheKey = this.cacheKeyFn(key);

@@ -5,7 +5,7 @@ import { tokenFor } from '../helpers/write-kit';
 /**
  * PostgreSQL restarted again and again under concurrent idempotent writes, on a private PostgreSQL instance, with
  * the registry as its own production-mode process: the process never exits, every write is answered 200 or 503
- * SERVICE_UNAVAILABLE with Retry-After (never 500), each write is stored whole or not at all, and retrying a 503
+ * SERVICE_UNAVAILABLE (or REQUEST_TIMEOUT) with Retry-After (never 500), each write is stored whole or not at all, and retrying a 503
  * with the same Idempotency-Key after recovery stores it exactly once.
  */
 
@@ -86,9 +86,12 @@ describe('PostgreSQL restarts under write load', () => {
     }
 
     // The process lives, and no write was answered with anything but 200 or a retryable 503.
-    expect(server.exit).toBeNull();
+    expect({ exit: server.exit, output: server.exit ? server.output().slice(-1500) : '' }).toEqual({ exit: null, output: '' });
     expect(server.output()).not.toMatch(/TypeError|Cannot read properties/);
-    const unexpected = attempts.filter((a) => !(a.status === 200 && a.codes.length === 0) && !(a.status === 503 && a.codes.every((c) => c === 'SERVICE_UNAVAILABLE')));
+    // 503s are retryable: the database away (SERVICE_UNAVAILABLE) or, on a loaded machine, a write that outlived
+    // the request timeout waiting for it (REQUEST_TIMEOUT).
+    const retryable = new Set(['SERVICE_UNAVAILABLE', 'REQUEST_TIMEOUT']);
+    const unexpected = attempts.filter((a) => !(a.status === 200 && a.codes.length === 0) && !(a.status === 503 && a.codes.every((c) => retryable.has(c))));
     expect(unexpected.map((a) => `${a.code}: ${a.status} ${a.codes.join(',')} ${a.body.slice(0, 200)}`)).toEqual([]);
     const refused = attempts.filter((a) => a.status === 503);
     for (const a of refused) expect(a.retryAfter).not.toBeNull();

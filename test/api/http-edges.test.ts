@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { startApp } from '../../src/app';
-import { checkPackage } from '../../src/modules/oc4ids/import';
+import { checkPackage } from '../../src/modules/oc4ids/import/check';
 import { freePort } from '../helpers/pg-instance';
 import { dataOf, startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 import { as, createProject, projectInput, uniqueCode } from '../helpers/write-kit';

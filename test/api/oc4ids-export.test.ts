@@ -8,7 +8,7 @@ import { OC4IDS_PROJECT_STATUS } from '../../src/modules/project/status';
 import { SECTOR_CODES } from '../../src/modules/oc4ids/mapping';
 import { validatePackage, validateProject } from '../../src/modules/oc4ids/validator';
 import { generateSyntheticPortfolio } from '../../seeds/synthetic';
-import { signToken } from '../../src/modules/auth/auth';
+import { signToken } from '../../src/http/auth';
 import { dataOf, startTestApp, testConfig, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app';
 
 /**

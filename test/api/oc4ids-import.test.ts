@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/db/client';
-import { signToken } from '../../src/modules/auth/auth';
+import { signToken } from '../../src/http/auth';
 import { validatePackage, validateProject } from '../../src/modules/oc4ids/validator';
 import { snapshotDatabase } from '../helpers/snapshot';
 import { createTestDatabase, dataOf, startTestApp, temporaryDirectory, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app';

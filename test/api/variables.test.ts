@@ -15,7 +15,7 @@ import {
 } from 'graphql';
 import { startApp, type App } from '../../src/app';
 import { buildSchema } from '../../src/graphql/schema';
-import { createTestDatabase, testConfig } from '../helpers/test-app';
+import { createTestDatabase, SEEDER, testConfig } from '../helpers/test-app';
 
 /**
  * Every argument of every field, sent as a variable with values of the wrong kind, as real clients send them: each
@@ -170,7 +170,7 @@ describe('every argument as a variable, with a value of the wrong kind', () => {
         done();
       },
     });
-    app = await startApp(testConfig({ databaseUrl: database.databaseUrl }), pino({ level: 'info', formatters: { level: (label) => ({ level: label }) } }, stream));
+    app = await startApp(testConfig({ databaseUrl: database.databaseUrl }), pino({ level: 'info', formatters: { level: (label) => ({ level: label }) } }, stream), SEEDER);
     url = `http://127.0.0.1:${await app.server.listen(0, '127.0.0.1')}`;
   });
   afterAll(async () => {

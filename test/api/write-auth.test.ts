@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signToken } from '../../src/modules/auth/auth';
+import { signToken } from '../../src/http/auth';
 import { startTestApp, testConfig, TEST_JWT_SECRET, type GraphQLResponse, type TestApp } from '../helpers/test-app';
 import {
   ARCHIVE_PROJECT,

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startApp, type App } from '../../src/app';
+import { startApp, type App, type Seeder } from '../../src/app';
+import { hasPlans, seedDatabase } from '../../seeds/load';
 import { createLogger } from '../../src/observability/logger';
 import { loadConfig, type Config } from '../../src/config';
 
@@ -61,11 +62,14 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 const quietLogger = createLogger('silent');
 
+/** The registry's own seeder, as `src/main.ts` hands it to the app. */
+export const SEEDER: Seeder = { hasPlans, seed: seedDatabase };
+
 /** Starts the real server on a free port over a real, migrated database (seeded unless `seedOnStart: false`). */
 export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = overrides.databaseUrl === undefined ? await createTestDatabase() : { databaseUrl: overrides.databaseUrl, drop: async () => {} };
   const config = testConfig({ ...overrides, databaseUrl: database.databaseUrl });
-  const app = await startApp(config, quietLogger);
+  const app = await startApp(config, quietLogger, SEEDER);
   const port = await app.server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   return {

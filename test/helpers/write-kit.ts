@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/db/client';
-import { signToken, type Role } from '../../src/modules/auth/auth';
+import { signToken, type Role } from '../../src/http/auth';
 import { TEST_JWT_SECRET, type GraphQLResponse, type TestApp } from './test-app';
 
 /**

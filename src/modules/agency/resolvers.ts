@@ -1,19 +1,15 @@
-import { listOptions } from '../project/project.loaders';
+import { listOptions } from '../project/list/loaders';
 import type { Resolvers } from '../../__generated__/graphql';
 import { toGlobalId } from '../../lib/global-id';
-import { rootConnection } from '../../lib/top-level';
-import { payload } from '../../write';
-import { agencyOrdering } from './agency.repository';
+import { payload, writeRequest } from '../../graphql/payload';
 import { agencyService } from './agency.service';
 
 export const agencyResolvers: Resolvers = {
   Mutation: {
     createAgency: async (_, { input }, context) =>
-      payload(input, await agencyService.create(context, input), async (row) => ({ agency: await context.loaders.agencyById.load(row.id) }), { agency: null }),
+      payload(context, input, await agencyService.create(writeRequest(context), input), async (row) => ({ agency: await context.loaders.agencyById.load(row.id) }), { agency: null }),
     recordAgencySuccession: async (_, { input }, context) =>
-      payload(
-        input,
-        await agencyService.recordSuccession(context, input),
+      payload(context, input, await agencyService.recordSuccession(writeRequest(context), input),
         async ({ predecessor, successor }) => ({
           predecessor: await context.loaders.agencyById.load(predecessor.id),
           successor: await context.loaders.agencyById.load(successor.id),
@@ -22,8 +18,7 @@ export const agencyResolvers: Resolvers = {
       ),
   },
   Query: {
-    agencies: (_, args, { loaders, repos, scheduler }) =>
-      rootConnection(scheduler, args, agencyOrdering, loaders.agencyById, (request) => repos.agencies.agenciesPage(request), () => repos.agencies.countAgencies()),
+    agencies: (_, args, { loaders }) => loaders.agencies(args),
     agency: (_, { code }, { loaders }) => loaders.agencyByCode.load(code.normalize('NFC')),
   },
   Agency: {

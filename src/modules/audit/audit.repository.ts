@@ -8,18 +8,6 @@ export const auditOrdering: Ordering<AuditLogRow> = {
   keys: [{ expr: sql`${auditLog.id}`, direction: 'DESC', type: 'int', value: (row) => row.id }],
 };
 
-export interface AuditEntryInput {
-  actorSubject: string;
-  actorRole: string;
-  action: string;
-  entityType: string;
-  entityId: number;
-  before: unknown;
-  after: unknown;
-  requestId: string;
-  clientMutationId: string | null;
-}
-
 export interface AuditFilter {
   entity?: { type: string; id: number };
   actor?: string;
@@ -28,13 +16,9 @@ export interface AuditFilter {
   until?: string;
 }
 
-/** All SQL of the audit log. */
+/** The reads of the audit log (entries are written by the AuditWriter, in each write's transaction). */
 export class AuditRepository {
   constructor(private readonly db: Db) {}
-
-  async record(entry: AuditEntryInput): Promise<void> {
-    await this.db.insert(auditLog).values({ ...entry, before: entry.before ?? null, after: entry.after ?? null });
-  }
 
   private where(filter: AuditFilter): SQL | undefined {
     return and(

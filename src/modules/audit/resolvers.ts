@@ -1,23 +1,9 @@
 import type { Resolvers } from '../../__generated__/graphql';
-import type { Context } from '../../graphql/context';
 import { badUserInput } from '../../lib/errors';
 import { fromGlobalId, NODE_TYPES, type NodeType } from '../../lib/global-id';
-import { rootConnection } from '../../lib/top-level';
-import { assertRole } from '../auth/auth';
+import { assertRole } from '../../lib/viewer';
 import { asNode, loadNodeOf } from '../node/resolvers';
-import { auditOrdering, AuditRepository, type AuditFilter } from './audit.repository';
-
-function auditConnection(context: Context, filter: AuditFilter, args: { first?: number | null; after?: string | null; last?: number | null; before?: string | null }) {
-  const repo = new AuditRepository(context.db);
-  return rootConnection(
-    context.scheduler,
-    args,
-    auditOrdering,
-    null,
-    (request) => repo.page(filter, request),
-    () => repo.count(filter),
-  );
-}
+import type { AuditFilter } from './audit.repository';
 
 export const auditResolvers: Resolvers = {
   Query: {
@@ -33,13 +19,13 @@ export const auditResolvers: Resolvers = {
       if (filter?.action != null) where.action = filter.action;
       if (filter?.since != null) where.since = filter.since;
       if (filter?.until != null) where.until = filter.until;
-      return auditConnection(context, where, page);
+      return context.loaders.auditLog(where, page);
     },
   },
   Project: {
     auditTrail: (project, page, context) => {
       assertRole(context.viewer, 'planner', "Reading a project's audit trail");
-      return auditConnection(context, { entity: { type: 'Project', id: project.id } }, page);
+      return context.loaders.auditLog({ entity: { type: 'Project', id: project.id } }, page);
     },
   },
   AuditEntry: {

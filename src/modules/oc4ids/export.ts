@@ -5,7 +5,7 @@ import type { ProjectFilter, ProjectSector, ProjectStatus, ProjectType } from '.
 import { projectSector, projectStatus, projectType } from '../../db/schema';
 import { badUserInput } from '../../lib/errors';
 import { DateScalar, DateTimeScalar, DecimalScalar } from '../../lib/scalars';
-import { checkProjectFilter, projectFilterSql, type FilterLimits } from '../project/project-query';
+import { checkProjectFilter, projectFilterSql, type FilterLimits } from '../project/list/filter';
 import { packageEnvelope, toOc4idsProject, type ExportProject } from './mapping';
 import type { Oc4idsRepository } from './oc4ids.repository';
 

@@ -8,11 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../config';
-import { createContext } from '../../graphql/context';
 import { openDatabase } from '../../db/client';
 import { migrateDatabase } from '../../db/migrate';
 import { hasPlans, seedDatabase } from '../../../seeds/load';
-import { importPackage } from './import';
+import { importPackage } from './import/write';
 
 const USAGE = 'Usage: npm run import:oc4ids -- <package.json | https://…/package.json> [--partial]';
 
@@ -68,10 +67,11 @@ async function main() {
   try {
     await migrateDatabase(database);
     if (config.seedOnStart && !(await hasPlans(database.db))) await seedDatabase(database.db);
-    const context = createContext(database, `cli-${randomUUID()}`, { statements: 0 }, { kind: 'user', subject: 'cli', role: 'admin' });
+    // The command line acts as an admin named `cli`: whoever runs it can write to the database directly anyway.
+    const request = { db: database.db, viewer: { kind: 'user', subject: 'cli', role: 'admin' } as const, requestId: `cli-${randomUUID()}` };
     console.error(`Checking ${count} project(s) from ${source} (${database.kind} database at ${database.location})…`);
     const started = Date.now();
-    const report = await importPackage(context, pkg, {
+    const report = await importPackage(request, pkg, {
       partial: values.partial ?? false,
       prefix: config.oc4idsPrefix,
       action: 'importOc4ids',

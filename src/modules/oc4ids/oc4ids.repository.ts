@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import {
   agencies,
@@ -14,7 +14,8 @@ import {
 } from '../../db/schema';
 import { MAX_RELATED_PROJECTS, type ExportProject, type ExportSource, type ProjectBundle } from './mapping';
 
-const projectColumns = {
+/** The project columns the OC4IDS mapping reads. */
+export const exportColumns = {
   id: projects.id,
   code: projects.code,
   name: projects.name,
@@ -48,24 +49,7 @@ export interface ExistingProject extends ExportProject {
   version: number;
 }
 
-export interface NewLocation {
-  name: string;
-  level: (typeof projectLocations.$inferInsert)['level'];
-  description: string | null;
-  geometry: unknown;
-}
-
-export interface NewAllocation {
-  sourceId: number;
-  financier: string | null;
-  amount: string | null;
-  currency: string;
-  status: (typeof fundingAllocations.$inferInsert)['status'];
-  fiscalYear: number | null;
-  note: string | null;
-}
-
-/** All SQL of the OC4IDS export and import. */
+/** The reads of the OC4IDS export, and those the import makes inside its transaction. */
 export class Oc4idsRepository {
   constructor(private readonly db: Db) {}
 
@@ -74,7 +58,7 @@ export class Oc4idsRepository {
   /** Up to `limit` non-archived projects the filter selects, after `afterId` in id order (a keyset page). */
   exportPage(filter: SQL | undefined, afterId: number, limit: number): Promise<ExportProject[]> {
     return this.db
-      .select(projectColumns)
+      .select(exportColumns)
       .from(projects)
       .where(and(notArchived, filter, gt(projects.id, afterId)))
       .orderBy(asc(projects.id))
@@ -93,12 +77,12 @@ export class Oc4idsRepository {
   /** Projects by code, archived ones included. */
   projectsByCodes(codes: readonly string[]): Promise<ExportProject[]> {
     if (codes.length === 0) return Promise.resolve([]);
-    return this.db.select(projectColumns).from(projects).where(inArray(projects.code, [...codes]));
+    return this.db.select(exportColumns).from(projects).where(inArray(projects.code, [...codes]));
   }
 
   projectsByIds(projectIds: readonly number[]): Promise<ExportProject[]> {
     if (projectIds.length === 0) return Promise.resolve([]);
-    return this.db.select(projectColumns).from(projects).where(inArray(projects.id, [...projectIds]));
+    return this.db.select(exportColumns).from(projects).where(inArray(projects.id, [...projectIds]));
   }
 
   /**
@@ -261,73 +245,14 @@ export class Oc4idsRepository {
     return rows.map((r) => ({ projectId: Number(r.project_id), code: r.code, name: r.name }));
   }
 
-  // ---- Import (inside the import's transaction) ----
+  // ---- Read by the import (inside its transaction) ----
 
   fundingSources(): Promise<FundingSourceRef[]> {
     return this.db.select({ id: fundingSources.id, code: fundingSources.code, nameEn: fundingSources.nameEn, nameVi: fundingSources.nameVi }).from(fundingSources);
   }
 
-  /** The projects with these codes, locked until the transaction ends. */
-  lockProjectsByCodes(codes: readonly string[]): Promise<ExistingProject[]> {
-    if (codes.length === 0) return Promise.resolve([]);
-    return this.db
-      .select({ ...projectColumns, archivedAt: projects.archivedAt, version: projects.version })
-      .from(projects)
-      .where(inArray(projects.code, [...codes]))
-      .orderBy(asc(projects.id))
-      .for('update');
-  }
-
   agenciesByCodes(codes: readonly string[]): Promise<AgencyRow[]> {
     if (codes.length === 0) return Promise.resolve([]);
     return this.db.select().from(agencies).where(inArray(agencies.code, [...codes]));
-  }
-
-  async insertAgency(values: typeof agencies.$inferInsert): Promise<AgencyRow> {
-    const [row] = await this.db.insert(agencies).values(values).returning();
-    return row;
-  }
-
-  /** Keeps the locations `keep` names (moved to their new positions), deletes the others, inserts `add`. */
-  async replaceLocations(projectId: number, keep: { id: number; position: number }[], add: (NewLocation & { position: number })[]): Promise<void> {
-    const kept = keep.map((k) => k.id);
-    await this.db
-      .delete(projectLocations)
-      .where(and(eq(projectLocations.projectId, projectId), kept.length ? notInArray(projectLocations.id, kept) : undefined));
-    for (const k of keep) await this.db.update(projectLocations).set({ position: k.position }).where(eq(projectLocations.id, k.id));
-    if (add.length > 0) {
-      await this.db.insert(projectLocations).values(
-        add.map((l) => ({ projectId, name: l.name, level: l.level, description: l.description, geometry: l.geometry ?? null, position: l.position })),
-      );
-    }
-  }
-
-  /** Keeps the allocations `keep` names (and their citations), deletes the others, inserts `add`. */
-  async replaceAllocations(projectId: number, keep: { id: number; position: number }[], add: (NewAllocation & { position: number })[]): Promise<void> {
-    const kept = keep.map((k) => k.id);
-    await this.db
-      .delete(fundingAllocations)
-      .where(and(eq(fundingAllocations.projectId, projectId), kept.length ? notInArray(fundingAllocations.id, kept) : undefined));
-    for (const k of keep) await this.db.update(fundingAllocations).set({ position: k.position }).where(eq(fundingAllocations.id, k.id));
-    if (add.length > 0) {
-      // Imported amounts carry no exchange rate: a foreign amount has no VND equivalent until one is recorded.
-      await this.db.insert(fundingAllocations).values(
-        add.map((a) => ({
-          projectId,
-          sourceId: a.sourceId,
-          financier: a.financier,
-          amount: a.amount,
-          currency: a.currency,
-          rateToVnd: null,
-          rateDate: null,
-          rateNote: null,
-          amountVnd: a.currency === 'VND' ? a.amount : null,
-          status: a.status,
-          fiscalYear: a.fiscalYear,
-          note: a.note,
-          position: a.position,
-        })),
-      );
-    }
   }
 }

@@ -1,10 +1,8 @@
-import { eq, inArray, sql } from 'drizzle-orm';
 import type { CreatePlanInput, PlanSectionInput } from '../../__generated__/graphql';
-import type { Context } from '../../graphql/context';
-import { agencies, legalDocuments, plans, type PlanRow } from '../../db/schema';
+import type { PlanRow } from '../../db/schema';
 import { fail, UserErrors } from '../../lib/user-errors';
-import { authorize, runWrite, type WriteOutcome } from '../../write';
-import { flattenSections, insertPlan, type SectionDefinition } from './plan.writer';
+import { authorize, refused, runWrite, type WriteOutcome, type WriteRequest } from '../audit/audit.writer';
+import { flattenSections, PlanWriter, type SectionDefinition } from './plan.writer';
 
 const SECTION_NUMBER = /^[\p{L}\p{N}]{1,10}(\.[\p{L}\p{N}]{1,10}){0,5}$/u;
 
@@ -22,8 +20,8 @@ function toDefinition(section: PlanSectionInput): SectionDefinition {
 
 /** Rules of plan writes (admin). */
 export const planService = {
-  async create(context: Context, input: CreatePlanInput): Promise<WriteOutcome<PlanRow>> {
-    authorize(context, 'admin', 'createPlan');
+  async create(request: WriteRequest, input: CreatePlanInput): Promise<WriteOutcome<PlanRow>> {
+    const scope = authorize(request, 'admin', 'createPlan', input.clientMutationId);
     const errors = new UserErrors();
     errors.text(input.code, ['input', 'code'], { max: 100, required: true });
     errors.text(input.title, ['input', 'title'], { max: 2000, required: true });
@@ -47,28 +45,20 @@ export const planService = {
     for (const [i, target] of (input.targets ?? []).entries()) {
       if (target.year < 1900 || target.year > 2200) errors.add(['input', 'targets', i, 'year'], 'Must be a year from 1900 to 2200.');
     }
-    if (errors.any) return { ok: false, userErrors: errors.list };
-    return runWrite(context, { action: 'createPlan', role: 'admin', clientMutationId: input.clientMutationId }, async (tx, audit) => {
-      const [taken] = await tx.select({ code: plans.code }).from(plans).where(sql`lower(${plans.code}) = lower(${input.code})`);
-      if (taken) {
-        fail(['input', 'code'], `A plan with the code "${taken.code}" already exists (codes are compared without regard to case).`, 'DUPLICATE');
-      }
+    if (errors.any) return refused(errors.list);
+    return runWrite(scope, async (tx, audit) => {
+      const writer = new PlanWriter(tx);
+      const taken = await writer.codeTaken(input.code);
+      if (taken) fail(['input', 'code'], `A plan with the code "${taken}" already exists (codes are compared without regard to case).`, 'DUPLICATE');
       const agencyCodes = [input.issuerCode, ...flat.flatMap(({ section }) => (section.assignments ?? []).map((a) => a.agencyCode))];
-      const agencyIds = new Map(
-        (await tx.select({ id: agencies.id, code: agencies.code }).from(agencies).where(inArray(agencies.code, [...new Set(agencyCodes)]))).map((a) => [a.code, a.id]),
-      );
+      const agencyIds = await writer.agencyIds(agencyCodes);
       for (const code of new Set(agencyCodes)) {
         if (!agencyIds.has(code)) fail(['input', code === input.issuerCode ? 'issuerCode' : 'sections'], `No agency has the code "${code}".`, 'NOT_FOUND');
       }
       const documentCodes = [...new Set((input.legalBasis ?? []).map((b) => b.documentCode))];
-      const documentIds = new Map(
-        documentCodes.length
-          ? (await tx.select({ id: legalDocuments.id, code: legalDocuments.code }).from(legalDocuments).where(inArray(legalDocuments.code, documentCodes))).map((d) => [d.code, d.id])
-          : [],
-      );
+      const documentIds = await writer.documentIds(documentCodes);
       for (const code of documentCodes) if (!documentIds.has(code)) fail(['input', 'legalBasis'], `No legal document has the code "${code}".`, 'NOT_FOUND');
-      const planId = await insertPlan(
-        tx,
+      const planId = await writer.insert(
         {
           code: input.code,
           title: input.title,
@@ -85,7 +75,7 @@ export const planService = {
         agencyIds,
         documentIds,
       );
-      const [plan] = await tx.select().from(plans).where(eq(plans.id, planId));
+      const plan = await writer.byId(planId);
       await audit({ entityType: 'Plan', entityId: planId, before: null, after: { ...plan, sections: flat.length, tasks: taskCount } });
       return plan;
     });

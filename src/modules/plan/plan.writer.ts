@@ -1,5 +1,17 @@
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { planLegalBases, plans, planSections, planTargets, planTasks, sectionAssignments, taskAssignments } from '../../db/schema';
+import {
+  agencies,
+  legalDocuments,
+  planLegalBases,
+  plans,
+  planSections,
+  planTargets,
+  planTasks,
+  sectionAssignments,
+  taskAssignments,
+  type PlanRow,
+} from '../../db/schema';
 
 /** A plan as the seed files and `createPlan` give it. */
 export interface PlanDefinition {
@@ -41,11 +53,41 @@ export function flattenSections(plan: Pick<PlanDefinition, 'sections'>) {
   return out;
 }
 
+/** All SQL of writes to plans. Every method runs inside the caller's transaction (or seeding's). */
+export class PlanWriter {
+  constructor(private readonly tx: Db) {}
+
+  /** The code of a plan that has `code` without regard to case, or null. */
+  async codeTaken(code: string): Promise<string | null> {
+    const [row] = await this.tx.select({ code: plans.code }).from(plans).where(sql`lower(${plans.code}) = lower(${code})`);
+    return row?.code ?? null;
+  }
+
+  /** Agency ids by code, for the codes that exist. */
+  async agencyIds(codes: readonly string[]): Promise<Map<string, number>> {
+    if (codes.length === 0) return new Map();
+    const rows = await this.tx.select({ id: agencies.id, code: agencies.code }).from(agencies).where(inArray(agencies.code, [...new Set(codes)]));
+    return new Map(rows.map((a) => [a.code, a.id]));
+  }
+
+  /** Legal document ids by code, for the codes that exist. */
+  async documentIds(codes: readonly string[]): Promise<Map<string, number>> {
+    if (codes.length === 0) return new Map();
+    const rows = await this.tx.select({ id: legalDocuments.id, code: legalDocuments.code }).from(legalDocuments).where(inArray(legalDocuments.code, [...new Set(codes)]));
+    return new Map(rows.map((d) => [d.code, d.id]));
+  }
+
+  async byId(id: number): Promise<PlanRow> {
+    const [plan] = await this.tx.select().from(plans).where(eq(plans.id, id));
+    return plan;
+  }
+
 /**
  * Writes a plan with its legal basis, targets, sections (parents first, one statement per level), tasks and
  * assignments: every task carries the assignments of the nearest section whose text names agencies.
  */
-export async function insertPlan(tx: Db, plan: PlanDefinition, agencyIds: Map<string, number>, documentIds: Map<string, number>): Promise<number> {
+  async insert(plan: PlanDefinition, agencyIds: Map<string, number>, documentIds: Map<string, number>): Promise<number> {
+    const tx = this.tx;
   const [{ id: planId }] = await tx
     .insert(plans)
     .values({
@@ -124,4 +166,4 @@ export async function insertPlan(tx: Db, plan: PlanDefinition, agencyIds: Map<st
   if (taskAssignmentRows.length > 0) await tx.insert(taskAssignments).values(taskAssignmentRows);
   return planId;
 }
-
+}

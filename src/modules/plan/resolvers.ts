@@ -1,20 +1,17 @@
-import { listOptions } from '../project/project.loaders';
+import { listOptions } from '../project/list/loaders';
 import type { Resolvers } from '../../__generated__/graphql';
 import type { AssignmentModel } from '../../graphql/models';
 import { toGlobalId } from '../../lib/global-id';
-import { rootConnection } from '../../lib/top-level';
-import { payload } from '../../write';
-import { planOrdering } from './plan.repository';
+import { payload, writeRequest } from '../../graphql/payload';
 import { planService } from './plan.service';
 
 export const planResolvers: Resolvers = {
   Mutation: {
     createPlan: async (_, { input }, context) =>
-      payload(input, await planService.create(context, input), async (row) => ({ plan: await context.loaders.planById.load(row.id) }), { plan: null }),
+      payload(context, input, await planService.create(writeRequest(context), input), async (row) => ({ plan: await context.loaders.planById.load(row.id) }), { plan: null }),
   },
   Query: {
-    plans: (_, args, { loaders, repos, scheduler }) =>
-      rootConnection(scheduler, args, planOrdering, loaders.planById, (request) => repos.plans.plansPage(request), () => repos.plans.countPlans()),
+    plans: (_, args, { loaders }) => loaders.plans(args),
     plan: (_, { code }, { loaders }) => loaders.planByCode.load(code),
   },
   Plan: {

@@ -1,7 +1,7 @@
 import type { FundingGroupBy, ProjectSector, ProjectStatus, Resolvers } from '../../__generated__/graphql';
 import type { Loaders } from '../../graphql/loaders';
 import { asNode } from '../node/resolvers';
-import { projectFilterSql } from '../project/project-query';
+import { projectFilterSql } from '../project/list/filter';
 import { SECTOR_LABELS, STATUS_LABELS, UNRECORDED_FINANCIER } from './labels';
 
 const vnd = (amount: string) => ({ amount, currency: 'VND' });
@@ -15,10 +15,10 @@ const NODE_OF: Partial<Record<FundingGroupBy, (loaders: Loaders, id: number) => 
 
 export const portfolioResolvers: Resolvers = {
   Query: {
-    fundingMix: async (_, { groupBy, filter, currentAgencies }, { repos, scheduler, loaders }) => {
+    fundingMix: async (_, { groupBy, filter, currentAgencies }, { repos, loaders }) => {
       loaders.noteFilter(filter);
       const { where } = projectFilterSql(filter);
-      const rows = await scheduler.track(() => repos.funding.groupedMixes(groupBy, where, currentAgencies !== false));
+      const rows = await repos.funding.groupedMixes(groupBy, where, currentAgencies !== false);
       return rows.map((row) => ({ groupBy, row }));
     },
   },

@@ -1,154 +1,90 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { selectedFieldNames, selects } from '../../lib/selection';
-import type { ProjectRow } from '../../db/schema';
-import type { FundingRepository, FundingMixRow } from '../funding/funding.repository';
+import type { ProjectFilter } from '../../__generated__/graphql';
 import type { BatchScheduler } from '../../lib/batch-scheduler';
-import { prime, type RequestLoader } from '../../lib/loader-utils';
-import { byParent, parentLoader } from '../../lib/paged-loader';
-import { connection, toPage, type Connection } from '../../lib/pagination';
-import { projectQuery, type ProjectListArgs, type ProjectQuery, type RankedProjectRow } from './project-query';
-import { projectColumns, ROOT, type ProjectRepository, type ProjectScope, type ProjectSummaryRow } from './project.repository';
+import { groupLoader, prime, rowLoader, scheduledLoader } from '../../lib/loader-utils';
+import type { Notices, Warning } from '../../lib/notices';
+import type { FundingRepository } from '../funding/funding.repository';
+import { CODE_FIELDS, filterCodes, type CodeField } from './list/filter';
+import type { ProjectListRepository } from './list/list.repository';
+import { projectLists } from './list/loaders';
+import type { ProjectScope } from './list/members';
+import type { ProjectRepository } from './project.repository';
 
-/** What `ProjectConnection.aggregate` resolves from: the set's summary rows and its funding mix, each read lazily. */
-export interface ProjectAggregateModel {
-  summary(): Promise<ProjectSummaryRow[]>;
-  mix(): Promise<FundingMixRow[]>;
-}
+const CODE_NAMES: Record<CodeField, string> = { agency: 'agency', planCode: 'plan', taskCode: 'plan task', fundingSource: 'funding source' };
 
-export type ProjectConnectionModel = Connection<RankedProjectRow> & { aggregate(): ProjectAggregateModel };
-
-/**
- * Filtered, ordered project lists of one scope (the root list, or each task's, plan's or agency's): pages, counts,
- * summaries and funding mixes each cost one statement per distinct list, however many parents ask.
- */
-export function projectLists(
-  scheduler: BatchScheduler,
-  repos: { projects: ProjectRepository; funding: FundingRepository },
-  projectById: RequestLoader<number, ProjectRow | null>,
-  scope: ProjectScope,
-) {
-  const setKey = (query: ProjectQuery) => query.setKey;
-  // A page read with only some columns is not a whole project, so it does not go into the request's project cache.
-  const pages = parentLoader(
-    scheduler,
-    ({ query, columns }: { query: ProjectQuery; columns: ProjectColumn[] | null }) => `${query.pageKey}|${columns?.join(',') ?? '*'}`,
-    async (parentIds, { query, columns }) => {
-      const rows = await repos.projects.pages(scope, parentIds, query, columns);
-      return byParent(columns ? rows : prime(projectById, rows));
-    },
-    () => [],
-  );
-  const counts = parentLoader(scheduler, setKey, (parentIds, query) => repos.projects.counts(scope, parentIds, query), () => 0);
-  const summaries = parentLoader(
-    scheduler,
-    setKey,
-    async (parentIds, query) => byParent(await repos.projects.summaries(scope, parentIds, query)),
-    () => [],
-  );
-  const summariesAndMixes = parentLoader(
-    scheduler,
-    setKey,
-    (parentIds, query) => repos.projects.summariesAndMixes(scope, parentIds, query),
-    () => ({ summary: [], mix: [] }),
-  );
-  const mixes = parentLoader(
-    scheduler,
-    setKey,
-    (parentIds, query) => repos.funding.fundingMixesOfSelection(scope, parentIds, query.filter),
-    () => [],
-  );
-
-  /**
-   * What the request selects decides the statements: with `aggregate` the list's count comes from its summary (one
-   * statement for both) rather than a count of its own; with `aggregateMix` (the aggregate's funding) the summary and
-   * the mix come from one statement that evaluates the selection once.
-   */
-  return (
-    parentId: number,
-    args: ProjectListArgs,
-    options: Partial<ListOptions> = {},
-  ): ProjectConnectionModel => {
-    const query = projectQuery(args);
-    const key = { parentId, query };
-    const summary = options.aggregateMix ? async () => (await summariesAndMixes.load(key)).summary : () => summaries.load(key);
-    const mix = options.aggregateMix ? async () => (await summariesAndMixes.load(key)).mix : () => mixes.load(key);
-    const count = options.aggregate ? async () => (await summary()).find((row) => row.grouping === 'all')?.count ?? 0 : () => counts.load(key);
-    return {
-      ...connection(query.ordering, async () => toPage(await pages.load({ parentId, query: { query, columns: options.columns ?? null } }), query.request), count),
-      aggregate: () => ({ summary, mix }),
-    };
+function unknownCodeWarning({ field, code }: { field: CodeField; code: string }): Warning {
+  return {
+    code: 'UNKNOWN_CODE',
+    message: `No ${CODE_NAMES[field]} has the code "${code}": the filter's "${field}" matches no project through it.`,
+    argument: `filter.${field}`,
+    value: code,
   };
 }
 
-type ProjectColumn = keyof typeof projectColumns;
+/** The loaders of projects, their details, and their lists (filtered, ordered, paged and summed). */
+export function projectLoaders(
+  scheduler: BatchScheduler,
+  repos: { projects: ProjectRepository; lists: ProjectListRepository; funding: FundingRepository },
+  notices: Notices,
+) {
+  const { projects } = repos;
+  const projectById = rowLoader(scheduler, (ids: readonly number[]) => projects.projectsByIds(ids), (row) => row.id);
+  const projectByCode = rowLoader(scheduler, async (codes: readonly string[]) => prime(projectById, await projects.projectsByCodes(codes)), (row) => row.code);
 
-/** The columns a `Project` field reads from its row; fields not listed (`oc4ids`) need the whole row. */
-const FIELD_COLUMNS: Record<string, ProjectColumn[]> = {
-  __typename: [],
-  id: ['id'],
-  code: ['code'],
-  name: ['name'],
-  nameEn: ['nameEn'],
-  description: ['description'],
-  sector: ['sector'],
-  type: ['type'],
-  status: ['status'],
-  lengthKm: ['lengthKm'],
-  ownerAgency: ['ownerAgencyId'],
-  plannedStart: ['plannedStart'],
-  plannedCompletion: ['plannedCompletion'],
-  totalInvestment: ['totalInvestmentAmount', 'totalInvestmentCurrency'],
-  totalInvestmentVnd: ['totalInvestmentVnd'],
-  totalInvestmentNote: ['totalInvestmentNote'],
-  notes: ['notes'],
-  version: ['version'],
-  createdAt: ['createdAt'],
-  updatedAt: ['updatedAt'],
-  archivedAt: ['archivedAt'],
-  statusHistory: [],
-  locations: [],
-  tasks: [],
-  funding: [],
-  fundingMix: [],
-  sources: [],
-  auditTrail: [],
-};
+  // Codes in filters that nothing has: they match nothing, and the answer says so in extensions.warnings.
+  const unknownCode = scheduledLoader<{ field: CodeField; code: string }, boolean, string>(
+    scheduler,
+    async (pairs) => {
+      const byField: Record<CodeField, string[]> = { agency: [], planCode: [], taskCode: [], fundingSource: [] };
+      for (const { field, code } of pairs) byField[field].push(code);
+      const unknown = new Set((await repos.lists.unknownCodes(byField)).map((row) => `${row.field}|${row.code}`));
+      return pairs.map(({ field, code }) => unknown.has(`${field}|${code}`));
+    },
+    { cacheKeyFn: ({ field, code }) => `${field}|${code}` },
+  );
+  const notedFilters = new Set<string>();
+  /** Looks up the codes a filter names, once per distinct filter of the request, and warns of those nothing has. */
+  const noteFilter = (filter: ProjectFilter | null | undefined): void => {
+    if (!filter) return;
+    const key = JSON.stringify(filter);
+    if (notedFilters.has(key)) return;
+    notedFilters.add(key);
+    const codes = filterCodes(filter);
+    const pairs = CODE_FIELDS.flatMap((field) => codes[field].map((code) => ({ field, code })));
+    if (pairs.length === 0) return;
+    notices.add(Promise.all(pairs.map((pair) => unknownCode.load(pair))).then((unknown) => pairs.filter((_, i) => unknown[i]).map(unknownCodeWarning)));
+  };
 
-/** Always read: the id and every column an ordering's cursor may hold. */
-const KEY_COLUMNS: ProjectColumn[] = ['id', 'code', 'name', 'status', 'totalInvestmentVnd', 'plannedCompletion', 'statusChangedOn'];
+  // Each scope's list loaders (five DataLoaders) are made when a request first lists projects of that scope.
+  const listsOf = new Map<ProjectScope, ReturnType<typeof projectLists>>();
+  const projectList = (scope: ProjectScope): ReturnType<typeof projectLists> => (parentId, args, options) => {
+    noteFilter(args.filter);
+    let lists = listsOf.get(scope);
+    if (!lists) listsOf.set(scope, (lists = projectLists(scheduler, repos, projectById, scope)));
+    return lists(parentId, args, options);
+  };
 
-/**
- * The columns a list's nodes need for what the query selects of them, or null for every column. A plan tree asks
- * a task's projects for a code, a name and a status: reading the other twenty columns of thousands of projects
- * (descriptions, notes, amounts) was a third of its decoding.
- */
-function columnsFor(info: GraphQLResolveInfo): ProjectColumn[] | null {
-  const columns = new Set<ProjectColumn>(KEY_COLUMNS);
-  for (const name of [...selectedFieldNames(info, 'nodes'), ...selectedFieldNames(info, 'edges', 'node')]) {
-    const needed = FIELD_COLUMNS[name];
-    if (!needed) return null;
-    for (const column of needed) columns.add(column);
-  }
-  return columns.size === Object.keys(projectColumns).length ? null : [...columns].sort();
+  const details = {
+    statusChangeById: rowLoader(scheduler, (ids: readonly number[]) => projects.statusChangesByIds(ids), (row) => row.id),
+    taskIdsByProjectId: groupLoader(scheduler, (ids: readonly number[]) => projects.taskLinksByProjectIds(ids), (row) => row.projectId),
+    locationsByProjectId: groupLoader(scheduler, (ids: readonly number[]) => projects.locationsByProjectIds(ids), (row) => row.projectId),
+    statusChangesByProjectId: groupLoader(scheduler, (ids: readonly number[]) => projects.statusChangesByProjectIds(ids), (row) => row.projectId),
+  };
+  return {
+    noteFilter,
+    projectById,
+    projectByCode,
+    ...details,
+    projects: projectList('all'),
+    projectsByTask: projectList('task'),
+    projectsByPlan: projectList('plan'),
+    projectsByAgency: projectList('agency'),
+    /** After a project was written: its rows and details are read again, and every list (which may hold it). */
+    forgetProject(projectId: number) {
+      projectById.clear(projectId);
+      projectByCode.clearAll();
+      for (const loader of [details.taskIdsByProjectId, details.locationsByProjectId, details.statusChangesByProjectId]) loader.clear(projectId);
+      details.statusChangeById.clearAll();
+      listsOf.clear();
+    },
+  };
 }
-
-type ListOptions = { aggregate: boolean; aggregateMix: boolean; columns: ProjectColumn[] | null };
-
-/** Per field of a document: a plan tree resolves one task's projects 527 times with the same selection. */
-const optionsBySelection = new WeakMap<GraphQLResolveInfo['fieldNodes'], ListOptions>();
-
-/** What a project list's resolver asks of it, read from the query's selection. */
-export function listOptions(info: GraphQLResolveInfo): ListOptions {
-  let options = optionsBySelection.get(info.fieldNodes);
-  if (!options) {
-    options = {
-      aggregate: selects(info, 'aggregate'),
-      aggregateMix: selects(info, 'aggregate', 'byFundingSource') || selects(info, 'aggregate', 'fundingMix'),
-      columns: columnsFor(info),
-    };
-    optionsBySelection.set(info.fieldNodes, options);
-  }
-  return options;
-}
-
-export { ROOT };

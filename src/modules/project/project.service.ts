@@ -11,12 +11,11 @@ import type {
   UnlinkProjectFromTaskInput,
   UpdateProjectInput,
 } from '../../__generated__/graphql';
-import type { Context } from '../../graphql/context';
 import { projects, projectSources, statusChangeSources, type ProjectRow, type ProjectStatusChangeRow } from '../../db/schema';
 import { CURRENCY_CODES } from '../../lib/currency';
 import { fail, UserErrors } from '../../lib/user-errors';
-import { authorize, runWrite, type WriteOutcome } from '../../write';
-import { hasRole } from '../auth/auth';
+import { authorize, refused, runWrite, type WriteOutcome, type WriteRequest } from '../audit/audit.writer';
+import { hasRole } from '../../lib/viewer';
 import { checkSources } from '../source/source.writer';
 import { ProjectWriter, vndEquivalent } from './project.writer';
 
@@ -136,19 +135,19 @@ async function lockAt(writer: ProjectWriter, id: number, expectedVersion: number
 }
 
 function invalid<T>(errors: UserErrors): WriteOutcome<T> {
-  return { ok: false, userErrors: errors.list };
+  return refused<T>(errors.list);
 }
 
 /** Rules of project writes: validation, authorisation, transactions and audit. */
 export const projectService = {
-  async create(context: Context, input: CreateProjectInput): Promise<WriteOutcome<ProjectRow>> {
-    authorize(context, 'planner', 'createProject');
+  async create(request: WriteRequest, input: CreateProjectInput): Promise<WriteOutcome<ProjectRow>> {
+    const scope = authorize(request, 'planner', 'createProject', input.clientMutationId);
     const errors = new UserErrors();
     checkProjectFields(errors, input, true);
     const effectiveOn = input.statusEffectiveOn ?? today();
     if (effectiveOn > today()) errors.add(['input', 'statusEffectiveOn'], 'May not be in the future.');
     if (errors.any) return invalid(errors);
-    return runWrite(context, { action: 'createProject', role: 'planner', clientMutationId: input.clientMutationId }, async (tx, audit) => {
+    return runWrite(scope, async (tx, audit) => {
       const writer = new ProjectWriter(tx);
       const taken = await writer.codeTaken(input.code);
       if (taken) fail(['input', 'code'], `A project with the code "${taken}" already exists (codes are compared without regard to case).`, 'DUPLICATE');
@@ -179,8 +178,8 @@ export const projectService = {
     });
   },
 
-  async update(context: Context, input: UpdateProjectInput): Promise<WriteOutcome<ProjectRow>> {
-    authorize(context, 'planner', 'updateProject');
+  async update(request: WriteRequest, input: UpdateProjectInput): Promise<WriteOutcome<ProjectRow>> {
+    const scope = authorize(request, 'planner', 'updateProject', input.clientMutationId);
     const errors = new UserErrors();
     const id = errors.id(input.id, 'Project', ['input', 'id']);
     for (const field of ['code', 'name', 'sector', 'type'] as const) {
@@ -188,7 +187,7 @@ export const projectService = {
     }
     checkProjectFields(errors, input as Partial<CreateProjectInput>, false);
     if (errors.any || id === null) return invalid(errors);
-    return runWrite(context, { action: 'updateProject', role: 'planner', clientMutationId: input.clientMutationId }, async (tx, audit) => {
+    return runWrite(scope, async (tx, audit) => {
       const writer = new ProjectWriter(tx);
       const project = await lockAt(writer, id, input.expectedVersion, 'id');
       if (project.archivedAt !== null) fail(['input', 'id'], 'The project is archived.', 'INVALID_VALUE');
@@ -224,13 +223,13 @@ export const projectService = {
     });
   },
 
-  async archive(context: Context, input: ArchiveProjectInput): Promise<WriteOutcome<ProjectRow>> {
-    authorize(context, 'planner', 'archiveProject');
+  async archive(request: WriteRequest, input: ArchiveProjectInput): Promise<WriteOutcome<ProjectRow>> {
+    const scope = authorize(request, 'planner', 'archiveProject', input.clientMutationId);
     const errors = new UserErrors();
     const id = errors.id(input.id, 'Project', ['input', 'id']);
     errors.text(input.reason, ['input', 'reason'], { max: 2000 });
     if (errors.any || id === null) return invalid(errors);
-    return runWrite(context, { action: 'archiveProject', role: 'planner', clientMutationId: input.clientMutationId }, async (tx, audit) => {
+    return runWrite(scope, async (tx, audit) => {
       const writer = new ProjectWriter(tx);
       const project = await lockAt(writer, id, input.expectedVersion, 'id');
       if (project.archivedAt !== null) fail(['input', 'id'], 'The project is already archived.', 'INVALID_VALUE');
@@ -241,21 +240,21 @@ export const projectService = {
     });
   },
 
-  async changeStatus(context: Context, input: ChangeProjectStatusInput): Promise<WriteOutcome<{ project: ProjectRow; change: ProjectStatusChangeRow }>> {
-    authorize(context, 'planner', 'changeProjectStatus');
+  async changeStatus(request: WriteRequest, input: ChangeProjectStatusInput): Promise<WriteOutcome<{ project: ProjectRow; change: ProjectStatusChangeRow }>> {
+    const scope = authorize(request, 'planner', 'changeProjectStatus', input.clientMutationId);
     const errors = new UserErrors();
     const id = errors.id(input.projectId, 'Project', ['input', 'projectId']);
     errors.text(input.note, ['input', 'note'], { max: 5000 });
     if (input.effectiveOn > today()) errors.add(['input', 'effectiveOn'], 'May not be in the future.');
     checkSources(input.sources, ['input', 'sources'], errors);
     if (errors.any || id === null) return invalid(errors);
-    return runWrite(context, { action: 'changeProjectStatus', role: 'planner', clientMutationId: input.clientMutationId }, async (tx, audit) => {
+    return runWrite(scope, async (tx, audit) => {
       const writer = new ProjectWriter(tx);
       const project = await lockAt(writer, id, input.expectedVersion, 'projectId');
       if (project.archivedAt !== null) fail(['input', 'projectId'], 'The project is archived.', 'INVALID_VALUE');
       const allowed = STATUS_TRANSITIONS[project.status].includes(input.status);
       const adminOnly = ADMIN_TRANSITIONS[project.status]?.includes(input.status) ?? false;
-      if (!allowed && !(adminOnly && hasRole(context.viewer, 'admin'))) {
+      if (!allowed && !(adminOnly && hasRole(scope.user, 'admin'))) {
         const message = adminOnly
           ? `Only an admin may reopen a ${project.status} project.`
           : `A ${project.status} project cannot become ${input.status}${STATUS_TRANSITIONS[project.status].length ? `; it may become ${STATUS_TRANSITIONS[project.status].join(', ')}` : '; that status is final'}.`;
@@ -274,8 +273,8 @@ export const projectService = {
     });
   },
 
-  async setFunding(context: Context, input: SetProjectFundingInput): Promise<WriteOutcome<ProjectRow>> {
-    authorize(context, 'planner', 'setProjectFunding');
+  async setFunding(request: WriteRequest, input: SetProjectFundingInput): Promise<WriteOutcome<ProjectRow>> {
+    const scope = authorize(request, 'planner', 'setProjectFunding', input.clientMutationId);
     const errors = new UserErrors();
     const id = errors.id(input.projectId, 'Project', ['input', 'projectId']);
     if (input.allocations.length > 200) errors.add(['input', 'allocations'], 'At most 200 allocations.');
@@ -291,7 +290,7 @@ export const projectService = {
       checkSources(a.sources, [...at, 'sources'], errors);
     });
     if (errors.any || id === null) return invalid(errors);
-    return runWrite(context, { action: 'setProjectFunding', role: 'planner', clientMutationId: input.clientMutationId }, async (tx, audit) => {
+    return runWrite(scope, async (tx, audit) => {
       const writer = new ProjectWriter(tx);
       const project = await lockAt(writer, id, input.expectedVersion, 'projectId');
       if (project.archivedAt !== null) fail(['input', 'projectId'], 'The project is archived.', 'INVALID_VALUE');
@@ -302,9 +301,8 @@ export const projectService = {
       });
       if (unknown.any) fail(unknown.list[0].field, unknown.list[0].message, 'NOT_FOUND');
       const before = await writer.snapshot(id);
-      await writer.replaceAllocations(
-        id,
-        input.allocations.map((a) => ({
+      await writer.replaceAllocations(id, {
+        add: input.allocations.map((a, i) => ({
           sourceId: sourceIds.get(a.sourceCode)!,
           financier: a.financier ?? null,
           amount: a.amount ?? null,
@@ -315,22 +313,27 @@ export const projectService = {
           status: a.status,
           fiscalYear: a.fiscalYear ?? null,
           note: a.note ?? null,
+          position: i + 1,
           sources: a.sources,
         })),
-      );
+      });
       const updated = await writer.update(id, {});
       await audit({ entityType: 'Project', entityId: id, before, after: await writer.snapshot(id) });
       return updated;
     });
   },
 
-  async link(context: Context, input: LinkProjectToTaskInput | UnlinkProjectFromTaskInput, action: 'linkProjectToTask' | 'unlinkProjectFromTask') {
-    authorize(context, 'planner', action);
+  async link(
+    request: WriteRequest,
+    input: LinkProjectToTaskInput | UnlinkProjectFromTaskInput,
+    action: 'linkProjectToTask' | 'unlinkProjectFromTask',
+  ): Promise<WriteOutcome<{ project: ProjectRow; taskId: number }>> {
+    const scope = authorize(request, 'planner', action, input.clientMutationId);
     const errors = new UserErrors();
     const projectId = errors.id(input.projectId, 'Project', ['input', 'projectId']);
     const taskId = errors.id(input.taskId, 'PlanTask', ['input', 'taskId']);
     if (errors.any || projectId === null || taskId === null) return invalid<{ project: ProjectRow; taskId: number }>(errors);
-    return runWrite(context, { action, role: 'planner', clientMutationId: input.clientMutationId }, async (tx, audit) => {
+    return runWrite(scope, async (tx, audit) => {
       const writer = new ProjectWriter(tx);
       const project = await lockAt(writer, projectId, input.expectedVersion, 'projectId');
       if (project.archivedAt !== null) fail(['input', 'projectId'], 'The project is archived.', 'INVALID_VALUE');

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
   agencies,
@@ -7,6 +7,7 @@ import {
   fundingSources,
   plans,
   planTasks,
+  projectLocations,
   projects,
   projectSources,
   projectStatusChanges,
@@ -14,9 +15,38 @@ import {
   statusChangeSources,
   type ProjectRow,
 } from '../../db/schema';
-import { citeSources, type SourceFields } from '../source/source.writer';
+import { SourceWriter, type SourceFields } from '../source/source.writer';
 
 type Citation = typeof projectSources | typeof allocationSources | typeof statusChangeSources;
+
+/** A row a replacement keeps, at its new position. */
+export interface Kept {
+  id: number;
+  position: number;
+}
+
+export interface NewAllocation {
+  sourceId: number;
+  financier: string | null;
+  amount: string | null;
+  currency: string;
+  rateToVnd: string | null;
+  rateDate: string | null;
+  rateNote: string | null;
+  status: (typeof fundingAllocations.$inferInsert)['status'];
+  fiscalYear: number | null;
+  note: string | null;
+  position: number;
+  sources?: readonly SourceFields[] | null;
+}
+
+export interface NewLocation {
+  name: string;
+  level: (typeof projectLocations.$inferInsert)['level'];
+  description: string | null;
+  geometry: unknown;
+  position: number;
+}
 
 /** All SQL of writes to projects. Every method runs inside the caller's transaction. */
 export class ProjectWriter {
@@ -115,32 +145,26 @@ export class ProjectWriter {
   }
 
   cite(table: Citation, ownerId: number, sources: readonly SourceFields[] | null | undefined, field?: (string | number)[]): Promise<void> {
-    return citeSources(this.tx, table, ownerId, sources, field);
+    return new SourceWriter(this.tx).cite(table, ownerId, sources, field);
   }
 
-  /** Replaces the allocations; VND equivalents are computed by PostgreSQL from the exact decimals. */
-  async replaceAllocations(
-    projectId: number,
-    allocations: {
-      sourceId: number;
-      financier: string | null;
-      amount: string | null;
-      currency: string;
-      rateToVnd: string | null;
-      rateDate: string | null;
-      rateNote: string | null;
-      status: (typeof fundingAllocations.$inferInsert)['status'];
-      fiscalYear: number | null;
-      note: string | null;
-      sources: readonly SourceFields[] | null | undefined;
-    }[],
-  ): Promise<void> {
-    await this.tx.delete(fundingAllocations).where(eq(fundingAllocations.projectId, projectId));
-    if (allocations.length === 0) return;
+  /**
+   * Replaces a project's allocations: those `keep` names stay (with their citations, moved to their new
+   * positions), the others go, `add` comes in. VND equivalents are computed by PostgreSQL from the exact decimals:
+   * a VND amount is its own, a foreign amount needs its rate (without one it has none until a rate is recorded).
+   */
+  async replaceAllocations(projectId: number, change: { keep?: readonly Kept[]; add: readonly NewAllocation[] }): Promise<void> {
+    const keep = change.keep ?? [];
+    const kept = keep.map((k) => k.id);
+    await this.tx
+      .delete(fundingAllocations)
+      .where(and(eq(fundingAllocations.projectId, projectId), kept.length ? notInArray(fundingAllocations.id, kept) : undefined));
+    for (const k of keep) await this.tx.update(fundingAllocations).set({ position: k.position }).where(eq(fundingAllocations.id, k.id));
+    if (change.add.length === 0) return;
     const inserted = await this.tx
       .insert(fundingAllocations)
       .values(
-        allocations.map((a, i) => ({
+        change.add.map((a) => ({
           projectId,
           sourceId: a.sourceId,
           financier: a.financier,
@@ -153,12 +177,26 @@ export class ProjectWriter {
           status: a.status,
           fiscalYear: a.fiscalYear,
           note: a.note,
-          position: i + 1,
+          position: a.position,
         })),
       )
       .returning({ id: fundingAllocations.id });
-    for (const [i, allocation] of allocations.entries()) {
+    for (const [i, allocation] of change.add.entries()) {
       await this.cite(allocationSources, inserted[i].id, allocation.sources, ['input', 'allocations', i, 'sources']);
+    }
+  }
+
+  /** Keeps the locations `keep` names (moved to their new positions), deletes the others, inserts `add`. */
+  async replaceLocations(projectId: number, keep: readonly Kept[], add: readonly NewLocation[]): Promise<void> {
+    const kept = keep.map((k) => k.id);
+    await this.tx
+      .delete(projectLocations)
+      .where(and(eq(projectLocations.projectId, projectId), kept.length ? notInArray(projectLocations.id, kept) : undefined));
+    for (const k of keep) await this.tx.update(projectLocations).set({ position: k.position }).where(eq(projectLocations.id, k.id));
+    if (add.length > 0) {
+      await this.tx.insert(projectLocations).values(
+        add.map((l) => ({ projectId, name: l.name, level: l.level, description: l.description, geometry: l.geometry ?? null, position: l.position })),
+      );
     }
   }
 

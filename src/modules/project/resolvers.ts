@@ -1,23 +1,21 @@
-import { listOptions } from './project.loaders';
+import { listOptions } from './list/loaders';
 import type { Resolvers } from '../../__generated__/graphql';
 import { toGlobalId } from '../../lib/global-id';
-import { payload } from '../../write';
-import { ROOT } from './project.repository';
+import { payload, writeRequest } from '../../graphql/payload';
+import { ROOT } from './list/members';
 import { projectService } from './project.service';
 import { OC4IDS_PROJECT_STATUS } from './status';
 
 export const projectResolvers: Resolvers = {
   Mutation: {
     createProject: async (_, { input }, context) =>
-      payload(input, await projectService.create(context, input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
+      payload(context, input, await projectService.create(writeRequest(context), input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
     updateProject: async (_, { input }, context) =>
-      payload(input, await projectService.update(context, input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
+      payload(context, input, await projectService.update(writeRequest(context), input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
     archiveProject: async (_, { input }, context) =>
-      payload(input, await projectService.archive(context, input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
+      payload(context, input, await projectService.archive(writeRequest(context), input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
     changeProjectStatus: async (_, { input }, context) =>
-      payload(
-        input,
-        await projectService.changeStatus(context, input),
+      payload(context, input, await projectService.changeStatus(writeRequest(context), input),
         async ({ project, change }) => ({
           project: await context.loaders.projectById.load(project.id),
           statusChange: await context.loaders.statusChangeById.load(change.id),
@@ -25,18 +23,14 @@ export const projectResolvers: Resolvers = {
         { project: null, statusChange: null },
       ),
     setProjectFunding: async (_, { input }, context) =>
-      payload(input, await projectService.setFunding(context, input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
+      payload(context, input, await projectService.setFunding(writeRequest(context), input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
     linkProjectToTask: async (_, { input }, context) =>
-      payload(
-        input,
-        await projectService.link(context, input, 'linkProjectToTask'),
+      payload(context, input, await projectService.link(writeRequest(context), input, 'linkProjectToTask'),
         async ({ project, taskId }) => ({ project: await context.loaders.projectById.load(project.id), task: await context.loaders.taskById.load(taskId) }),
         { project: null, task: null },
       ),
     unlinkProjectFromTask: async (_, { input }, context) =>
-      payload(
-        input,
-        await projectService.link(context, input, 'unlinkProjectFromTask'),
+      payload(context, input, await projectService.link(writeRequest(context), input, 'unlinkProjectFromTask'),
         async ({ project, taskId }) => ({ project: await context.loaders.projectById.load(project.id), task: await context.loaders.taskById.load(taskId) }),
         { project: null, task: null },
       ),

@@ -3,8 +3,9 @@ import { inArray, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import { agencySources, allocationSources, legalDocuments, projectSources, sourceReferences, statusChangeSources, successionSources } from '../../db/schema';
 
-type CitationTable = typeof projectSources | typeof allocationSources | typeof statusChangeSources | typeof successionSources | typeof agencySources;
 import { fail, type UserErrors } from '../../lib/user-errors';
+
+export type CitationTable = typeof projectSources | typeof allocationSources | typeof statusChangeSources | typeof successionSources | typeof agencySources;
 
 /** A source as both the seed files and the write API give it. */
 export interface SourceFields {
@@ -51,8 +52,13 @@ export function checkSources(sources: readonly SourceFields[] | null | undefined
   });
 }
 
-/** Stores sources (once each) and answers their ids in input order; null where a document code is unknown. */
-export async function storeSources(db: Db, sources: readonly SourceFields[]): Promise<(number | null)[]> {
+/** All SQL of writes to sources and citations. Every method runs inside the caller's transaction (or seeding's). */
+export class SourceWriter {
+  constructor(private readonly db: Db) {}
+
+  /** Stores sources (once each) and answers their ids in input order; null where a document code is unknown. */
+  async store(sources: readonly SourceFields[]): Promise<(number | null)[]> {
+    const db = this.db;
   if (sources.length === 0) return [];
   const codes = [...new Set(sources.map((s) => s.documentCode).filter((c): c is string => !!c))];
   const documents = codes.length
@@ -92,16 +98,16 @@ export async function storeSources(db: Db, sources: readonly SourceFields[]): Pr
   return sources.map((s) => stored.get(sourceFingerprint(s)) ?? null);
 }
 
-/** Cites `sources` on a record (after its existing citations, which are kept). */
-export async function citeSources(
-  db: Db,
-  table: CitationTable,
-  ownerId: number,
-  sources: readonly SourceFields[] | null | undefined,
-  field: (string | number)[] = ['input', 'sources'],
-): Promise<void> {
-  if (!sources || sources.length === 0) return;
-  const ids = await storeSources(db, sources);
+  /** Cites `sources` on a record (after its existing citations, which are kept). */
+  async cite(
+    table: CitationTable,
+    ownerId: number,
+    sources: readonly SourceFields[] | null | undefined,
+    field: (string | number)[] = ['input', 'sources'],
+  ): Promise<void> {
+    const db = this.db;
+    if (!sources || sources.length === 0) return;
+    const ids = await this.store(sources);
   ids.forEach((id, i) => {
     if (id === null) fail([...field, i, 'documentCode'], `No legal document has the code "${sources[i].documentCode}".`, 'NOT_FOUND');
   });
@@ -110,4 +116,5 @@ export async function citeSources(
     .map((s, i) => ({ ownerId, sourceId: ids[i], supports: s.supports ?? '', position: Number(next) + i }))
     .filter((r): r is typeof r & { sourceId: number } => r.sourceId !== null);
   if (rows.length > 0) await db.insert(table).values(rows).onConflictDoNothing();
+}
 }

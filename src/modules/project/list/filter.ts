@@ -1,44 +1,13 @@
-import { createHash } from 'node:crypto';
 import { and, isNotNull, or, sql, type SQL } from 'drizzle-orm';
-import type { ProjectFilter, ProjectOrder } from '../../__generated__/graphql';
-import {
-  agencies,
-  agencySuccessions,
-  fundingAllocations,
-  fundingSources,
-  plans,
-  projectStatus,
-  planTasks,
-  projects,
-  projectTasks,
-  type ProjectRow,
-} from '../../db/schema';
-import type { Limits } from '../../config';
-import { badUserInput } from '../../lib/errors';
-import { pageRequest, type OrderKey, type Ordering, type PageArgs, type PageRequest } from '../../lib/pagination';
+import type { ProjectFilter } from '../../../__generated__/graphql';
+import type { Limits } from '../../../config';
+import { agencies, agencySuccessions, fundingAllocations, fundingSources, plans, planTasks, projects, projectTasks } from '../../../db/schema';
+import { badUserInput } from '../../../lib/errors';
 
-/** A project row, with its search relevance when the list is searched. */
-export type RankedProjectRow = ProjectRow & { rank?: number };
-
-/** A validated request for a list of projects: which rows, in which order, which page. */
-export interface ProjectQuery {
-  filter: SQL | undefined;
-  ordering: Ordering<RankedProjectRow>;
-  /** Relevance expression when searching, selected as `rank`. */
-  rank: SQL | undefined;
-  request: PageRequest;
-  /** Identifies filter and ordering (without the page): equal keys share statements. */
-  setKey: string;
-  /** Identifies filter, ordering and page. */
-  pageKey: string;
-}
-
-export interface ProjectListArgs extends PageArgs {
-  filter?: ProjectFilter | null;
-  orderBy?: ProjectOrder[] | null;
-}
-
-export const MAX_ORDER_KEYS = 6;
+/**
+ * The project filter (`ProjectFilter` in schema/project.graphql): its bounds, checked before anything runs, and its
+ * SQL, one condition over `projects`.
+ */
 
 /** The bounds a filter must keep (from the configuration's limits). */
 export type FilterLimits = Pick<Limits, 'maxFilterDepth' | 'maxFilterValues' | 'maxFilterTerms' | 'maxSearchLength' | 'maxSearchWords'>;
@@ -68,7 +37,7 @@ function searchWords(search: string, limits: Pick<FilterLimits, 'maxSearchLength
   return words;
 }
 
-function splitWords(search: string): string[] {
+export function splitWords(search: string): string[] {
   return search
     .normalize('NFC')
     .split(/[\s,;:.!?()"'\[\]{}]+/u)
@@ -299,58 +268,3 @@ function filterSql(filter: ProjectFilter, depth: number): { where: SQL | undefin
   const present = conditions.filter((c): c is SQL => c !== undefined);
   return { where: present.length ? and(...present) : undefined, search };
 }
-
-const ORDER_KEYS: Record<ProjectOrder['field'], Omit<OrderKey<RankedProjectRow>, 'direction'>> = {
-  CODE: { expr: sql`${projects.code}`, type: 'text', value: (row) => row.code },
-  NAME: { expr: sql`${projects.name}`, type: 'text', value: (row) => row.name },
-  TOTAL_INVESTMENT: { expr: sql`${projects.totalInvestmentVnd}`, type: 'numeric', nullable: true, value: (row) => row.totalInvestmentVnd },
-  STATUS: { expr: sql`${projects.status}`, type: 'project_status', values: projectStatus.enumValues, value: (row) => row.status },
-  PLANNED_COMPLETION: { expr: sql`${projects.plannedCompletion}`, type: 'date', nullable: true, value: (row) => row.plannedCompletion },
-  STATUS_CHANGED_AT: { expr: sql`${projects.statusChangedOn}`, type: 'date', nullable: true, value: (row) => row.statusChangedOn },
-};
-
-const idKey: OrderKey<RankedProjectRow> = { expr: sql`${projects.id}`, direction: 'ASC', type: 'int', value: (row) => row.id };
-
-function ordering(orderBy: ProjectOrder[] | null | undefined, rank: SQL | undefined, search: string[]): Ordering<RankedProjectRow> {
-  if (orderBy && orderBy.length > MAX_ORDER_KEYS) {
-    throw badUserInput(`"orderBy" has ${orderBy.length} keys; at most ${MAX_ORDER_KEYS} are allowed.`, { argument: 'orderBy', maximum: MAX_ORDER_KEYS });
-  }
-  if (orderBy && orderBy.length > 0) {
-    const fields = orderBy.map((o) => o.field);
-    if (new Set(fields).size !== fields.length) throw badUserInput('"orderBy" names a field twice.', { argument: 'orderBy' });
-    return {
-      tag: `Project:${orderBy.map((o) => `${o.field}.${o.direction}`).join(',')}`,
-      keys: [...orderBy.map((o) => ({ ...ORDER_KEYS[o.field], direction: o.direction })), idKey],
-    };
-  }
-  if (rank) {
-    // Relevance depends on the words: a cursor is good only for the same search.
-    const digest = createHash('sha1').update(search.join(' ')).digest('base64url').slice(0, 10);
-    return {
-      tag: `Project:RELEVANCE.${digest}`,
-      keys: [{ expr: rank, direction: 'DESC', type: 'float8', value: (row) => row.rank ?? 0 }, idKey],
-    };
-  }
-  return { tag: 'Project:CODE.ASC', keys: [{ ...ORDER_KEYS.CODE, direction: 'ASC' }, idKey] };
-}
-
-/** Checks and compiles a project list's arguments. */
-export function projectQuery(args: ProjectListArgs): ProjectQuery {
-  const { where, search } = projectFilterSql(args.filter);
-  // Relevance: the whole phrase beats scattered words, and an earlier match beats a later one (the document starts
-  // with code and names, then description, then places). Two strpos calls a row; trigram similarity cost 50 times
-  // more on long descriptions (2,000 matches of 20,000 projects: 107 ms against 2 ms).
-  const rank =
-    search.length > 0
-      ? sql`(case when strpos(${projects.searchText}, registry_fold(${search.join(' ')})) > 0
-               then 2 + 1.0 / strpos(${projects.searchText}, registry_fold(${search.join(' ')}))
-               when strpos(${projects.searchText}, registry_fold(${search[0]})) > 0
-               then 1.0 / (1 + strpos(${projects.searchText}, registry_fold(${search[0]})))
-               else 0 end)::float8`
-      : undefined;
-  const order = ordering(args.orderBy, rank, search);
-  const request = pageRequest(args, order);
-  const setKey = JSON.stringify([args.filter ?? null, order.tag]);
-  return { filter: where, ordering: order, rank: args.orderBy?.length ? undefined : rank, request, setKey, pageKey: JSON.stringify([setKey, request]) };
-}
-

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../config';
+import { ConfigError, loadConfig } from '../config';
 import { developmentSecret, ROLES, signToken, type Role } from './auth';
 
 const USAGE = 'Usage: npm run token -- --role viewer|planner|admin --sub <name> [--ttl 8h]';

@@ -10,32 +10,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SQL } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
-import type { AuthConfig, Limits } from '../../config';
-import type { Database } from '../../db/client';
-import type { TokenVerifier } from '../auth/auth';
-import type { ProjectFilter } from '../../__generated__/graphql';
-import { CODE_FIELDS, filterCodes } from '../project/project-query';
-import { ProjectRepository } from '../project/project.repository';
-import { exportFilter, oc4idsProjects, streamPackage } from './export';
-import { instantOf, packageEnvelope } from './mapping';
-import { Oc4idsRepository } from './oc4ids.repository';
-import { prefixFor, rememberPrefix } from './settings';
+import type { Config } from '../config';
+import type { Database } from '../db/client';
+import { authenticate, type TokenVerifier } from './auth';
+import type { ProjectFilter } from '../__generated__/graphql';
+import { CODE_FIELDS, filterCodes } from '../modules/project/list/filter';
+import { ProjectListRepository } from '../modules/project/list/list.repository';
+import { exportFilter, oc4idsProjects, streamPackage } from '../modules/oc4ids/export';
+import { instantOf, packageEnvelope } from '../modules/oc4ids/mapping';
+import { Oc4idsRepository } from '../modules/oc4ids/oc4ids.repository';
 
 export interface Oc4idsRouteDeps {
   database: Database;
   verifier: TokenVerifier;
-  /** The server's configuration; `oc4idsPrefix` falls back to the placeholder when a caller leaves it out. */
-  config: { auth: AuthConfig; nodeEnv?: string; oc4idsPrefix?: string; operations: { limits: Limits; publicUrl: string | null; trustProxy: boolean } };
+  config: Pick<Config, 'auth' | 'nodeEnv' | 'oc4idsPrefix'> & { operations: Pick<Config['operations'], 'limits' | 'publicUrl' | 'trustProxy'> };
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/**
- * True for the OC4IDS routes. Also records the configured OC4IDS prefix for the database, so `Project.oc4ids`
- * (which runs in the GraphQL route, over the same database) writes the same ids.
- */
-export function isOc4idsRoute(url: URL, database: Database, config: Oc4idsRouteDeps['config']): boolean {
-  rememberPrefix(database, config.oc4idsPrefix);
+/** True for the OC4IDS routes. */
+export function isOc4idsRoute(url: URL): boolean {
   return url.pathname === '/oc4ids' || url.pathname.startsWith('/oc4ids/');
 }
 
@@ -76,18 +70,10 @@ export async function serveOc4ids(req: IncomingMessage, res: ServerResponse, url
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'Method not allowed', 'METHOD_NOT_ALLOWED', { Allow: 'GET, HEAD' });
 
   // Reads are open unless REQUIRE_AUTH_FOR_READS; a token that is sent must be valid either way.
-  const authorization = req.headers.authorization;
-  try {
-    const viewer = await deps.verifier.viewerOf(authorization);
-    if (deps.config.auth.requireAuthForReads && viewer.kind === 'anonymous') {
-      return sendError(res, 401, 'This registry requires a bearer token (Authorization: Bearer <token>).', 'UNAUTHENTICATED', { 'WWW-Authenticate': 'Bearer' });
-    }
-  } catch (error) {
-    const message = error instanceof GraphQLError ? error.message : 'The token is not valid.';
-    return sendError(res, 401, message, 'UNAUTHENTICATED', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
-  }
+  const caller = await authenticate(req.headers.authorization, deps.verifier, deps.config.auth);
+  if ('refusal' in caller) return sendError(res, 401, caller.refusal.message, 'UNAUTHENTICATED', { 'WWW-Authenticate': caller.refusal.challenge });
 
-  const prefix = prefixFor(deps.database, deps.config.oc4idsPrefix);
+  const prefix = deps.config.oc4idsPrefix;
   const repository = new Oc4idsRepository(deps.database.db);
   const uri = requestUri(req, url, { ...deps.config.operations, production: deps.config.nodeEnv === 'production' });
 
@@ -119,7 +105,7 @@ export async function serveOc4ids(req: IncomingMessage, res: ServerResponse, url
     throw error;
   }
   const codes = filterCodes(filter);
-  const unknown = CODE_FIELDS.some((field) => codes[field].length > 0) ? await new ProjectRepository(deps.database.db).unknownCodes(codes) : [];
+  const unknown = CODE_FIELDS.some((field) => codes[field].length > 0) ? await new ProjectListRepository(deps.database.db).unknownCodes(codes) : [];
   const unknownText = unknown.map(({ field, code }) => `${field} "${code}"`).join(', ');
   if (unknown.length > 0) res.setHeader('Registry-Warning', `UNKNOWN_CODE ${encodeURIComponent(unknownText)}`);
   const summary = await repository.exportSummary(condition);

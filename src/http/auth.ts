@@ -1,39 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { GraphQLError } from 'graphql';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose' with { 'resolution-mode': 'import' };
-import type { AuthConfig, Config } from '../../config';
+import type { AuthConfig, Config } from '../config';
+import { ANONYMOUS, ROLES, strongest, unauthenticated, type Role, type Viewer } from '../lib/viewer';
 
-export const ROLES = ['viewer', 'planner', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-const RANK: Record<Role, number> = { viewer: 1, planner: 2, admin: 3 };
-
-/** Who is asking: a verified token's subject and strongest role, or nobody. */
-export type Viewer = { kind: 'anonymous' } | { kind: 'user'; subject: string; role: Role };
-
-export const ANONYMOUS: Viewer = { kind: 'anonymous' };
+export { ANONYMOUS, ROLES, type Role, type Viewer };
 
 /** Where development keeps the secret it signs local tokens with, when no JWT_SECRET is set. */
 export const DEV_SECRET_FILE = path.resolve('.data/dev-jwt-secret');
-
-export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-}
-
-export function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
-}
-
-/** The caller must have `role` or a stronger one. */
-export function assertRole(viewer: Viewer, role: Role, action: string): asserts viewer is Extract<Viewer, { kind: 'user' }> {
-  if (viewer.kind === 'anonymous') throw unauthenticated(`${action} needs a bearer token with the ${role} role.`);
-  if (RANK[viewer.role] < RANK[role]) throw forbidden(`${action} needs the ${role} role; the token has ${viewer.role}.`);
-}
-
-export function hasRole(viewer: Viewer, role: Role): boolean {
-  return viewer.kind === 'user' && RANK[viewer.role] >= RANK[role];
-}
 
 /**
  * The HS256 secret for development when none is configured: read from, or made once into, `.data/dev-jwt-secret`
@@ -83,8 +58,7 @@ export async function createVerifier(config: Pick<Config, 'nodeEnv'> & { auth: A
 
   const rolesOf = (payload: JWTPayload): Role | null => {
     const claim = payload[auth.rolesClaim];
-    const roles = (Array.isArray(claim) ? claim : [claim]).filter((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r));
-    return roles.sort((a, b) => RANK[b] - RANK[a])[0] ?? null;
+    return strongest((Array.isArray(claim) ? claim : [claim]).filter((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r)));
   };
 
   return {
@@ -142,4 +116,23 @@ export async function signToken(secret: string, claims: { sub: string; role: Rol
   if (claims.issuer) token = token.setIssuer(claims.issuer);
   if (claims.audience) token = token.setAudience(claims.audience);
   return token.sign(new TextEncoder().encode(secret));
+}
+
+/** The caller of a request, or the 401 that refuses it (a bad token, or none where reads need one). */
+export async function authenticate(
+  authorization: string | undefined,
+  verifier: TokenVerifier,
+  auth: Pick<AuthConfig, 'requireAuthForReads'>,
+): Promise<{ viewer: Viewer } | { refusal: { message: string; challenge: string } }> {
+  let viewer: Viewer;
+  try {
+    viewer = await verifier.viewerOf(authorization);
+  } catch (error) {
+    const message = error instanceof Error && 'extensions' in error ? error.message : 'The token is not valid.';
+    return { refusal: { message, challenge: 'Bearer error="invalid_token"' } };
+  }
+  if (auth.requireAuthForReads && viewer.kind === 'anonymous') {
+    return { refusal: { message: 'This registry requires a bearer token (Authorization: Bearer <token>).', challenge: 'Bearer' } };
+  }
+  return { viewer };
 }
