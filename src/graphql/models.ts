@@ -86,5 +86,17 @@ export interface FundingMixGroupModel {
 }
 
 export type AuditEntryModel = AuditLogRow;
+
+/** What a field typed `Node` returns: a row of any type `node(id:)` resolves (which, `asNode` records). */
+export type NodeModel =
+  | PlanModel
+  | PlanSectionModel
+  | PlanTaskModel
+  | AgencyModel
+  | ProjectModel
+  | ProjectStatusChangeModel
+  | LegalDocumentModel
+  | FundingAllocationModel
+  | SourceReferenceModel;
 export type AuditEntryConnectionModel = Connection<AuditLogRow>;
 export type AuditEntryEdgeModel = Edge<AuditLogRow>;

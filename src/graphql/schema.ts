@@ -56,7 +56,7 @@ const connectionResolvers = {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [scalarResolvers, connectionResolvers, nodeResolvers, planResolvers, agencyResolvers, projectResolvers, fundingResolvers, sourceResolvers, portfolioResolvers, auditResolvers, oc4idsResolvers] as never,
+    resolvers: [scalarResolvers, connectionResolvers, nodeResolvers, planResolvers, agencyResolvers, projectResolvers, fundingResolvers, sourceResolvers, portfolioResolvers, auditResolvers, oc4idsResolvers],
     inheritResolversFromInterfaces: true,
   });
 }

@@ -34,7 +34,7 @@ export const auditResolvers: Resolvers = {
     entity: async (entry, _, { loaders }) => {
       if (!(NODE_TYPES as readonly string[]).includes(entry.entityType)) return null;
       const type = entry.entityType as NodeType;
-      return asNode(type, await loadNodeOf(type, entry.entityId, loaders)) as never;
+      return asNode(type, await loadNodeOf(type, entry.entityId, loaders));
     },
     before: (entry) => (entry.before as Record<string, unknown> | null) ?? null,
     after: (entry) => (entry.after as Record<string, unknown> | null) ?? null,

@@ -1,11 +1,12 @@
 import type { Resolvers } from '../../__generated__/graphql';
 import type { Loaders } from '../../graphql/loaders';
+import type { NodeModel } from '../../graphql/models';
 import { fromGlobalId, type NodeType } from '../../lib/global-id';
 
 /** The type each object returned by `node`/`nodes` was loaded as. */
 const nodeTypes = new WeakMap<object, NodeType>();
 
-const loaderFor: Record<NodeType, (loaders: Loaders) => { load(id: number): Promise<object | null> }> = {
+const loaderFor: Record<NodeType, (loaders: Loaders) => { load(id: number): Promise<NodeModel | null> }> = {
   Plan: (l) => l.planById,
   PlanSection: (l) => l.sectionById,
   PlanTask: (l) => l.taskById,
@@ -24,7 +25,7 @@ export function asNode<T extends object | null>(type: NodeType, row: T): T {
 }
 
 /** The object of `type` with database id `id`, or null. */
-export function loadNodeOf(type: NodeType, id: number, loaders: Loaders): Promise<object | null> {
+export function loadNodeOf(type: NodeType, id: number, loaders: Loaders): Promise<NodeModel | null> {
   return loaderFor[type](loaders).load(id);
 }
 
@@ -36,8 +37,8 @@ async function loadNode(globalId: string, loaders: Loaders) {
 
 export const nodeResolvers: Resolvers = {
   Query: {
-    node: (_, { id }, { loaders }) => loadNode(id, loaders) as never,
-    nodes: (_, { ids }, { loaders }) => Promise.all(ids.map((id) => loadNode(id, loaders))) as never,
+    node: (_, { id }, { loaders }) => loadNode(id, loaders),
+    nodes: (_, { ids }, { loaders }) => Promise.all(ids.map((id) => loadNode(id, loaders))),
   },
   Node: {
     __resolveType: (node) => nodeTypes.get(node as object) ?? null,

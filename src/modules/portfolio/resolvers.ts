@@ -1,12 +1,12 @@
 import type { FundingGroupBy, ProjectSector, ProjectStatus, Resolvers } from '../../__generated__/graphql';
 import type { Loaders } from '../../graphql/loaders';
+import type { NodeModel } from '../../graphql/models';
 import { asNode } from '../node/resolvers';
 import { projectFilterSql } from '../project/list/filter';
 import { SECTOR_LABELS, STATUS_LABELS, UNRECORDED_FINANCIER } from './labels';
 
-const vnd = (amount: string) => ({ amount, currency: 'VND' });
 
-const NODE_OF: Partial<Record<FundingGroupBy, (loaders: Loaders, id: number) => Promise<object | null>>> = {
+const NODE_OF: Partial<Record<FundingGroupBy, (loaders: Loaders, id: number) => Promise<NodeModel | null>>> = {
   PLAN: (loaders, id) => loaders.planById.load(id).then((row) => asNode('Plan', row)),
   TASK: (loaders, id) => loaders.taskById.load(id).then((row) => asNode('PlanTask', row)),
   AGENCY: (loaders, id) => loaders.agencyById.load(id).then((row) => asNode('Agency', row)),
@@ -32,30 +32,9 @@ export const portfolioResolvers: Resolvers = {
     },
     node: ({ groupBy, row }, _, { loaders }) => {
       const load = NODE_OF[groupBy];
-      return load && row.refId !== null ? (load(loaders, row.refId) as never) : null;
+      return load && row.refId !== null ? load(loaders, row.refId) : null;
     },
     projectCount: ({ row }) => row.projectCount,
     mix: ({ row }) => ({ rows: row.mix }),
-  },
-  ProjectAggregate: {
-    count: async (aggregate) => (await aggregate.summary()).find((row) => row.grouping === 'all')?.count ?? 0,
-    totalInvestment: async (aggregate) => vnd((await aggregate.summary()).find((row) => row.grouping === 'all')?.totalInvestment ?? '0'),
-    investmentKnownCount: async (aggregate) => (await aggregate.summary()).find((row) => row.grouping === 'all')?.investmentKnownCount ?? 0,
-    byStatus: async (aggregate) => (await aggregate.summary()).filter((row) => row.grouping === 'status'),
-    bySector: async (aggregate) => (await aggregate.summary()).filter((row) => row.grouping === 'sector'),
-    byYear: async (aggregate) => (await aggregate.summary()).filter((row) => row.grouping === 'year'),
-    byFundingSource: (aggregate) => aggregate.mix(),
-    fundingMix: async (aggregate) => ({ rows: await aggregate.mix() }),
-  },
-  StatusBucket: {
-    status: (row) => row.status!,
-    totalInvestment: (row) => vnd(row.totalInvestment),
-  },
-  SectorBucket: {
-    sector: (row) => row.sector!,
-    totalInvestment: (row) => vnd(row.totalInvestment),
-  },
-  YearBucket: {
-    totalInvestment: (row) => vnd(row.totalInvestment),
   },
 };

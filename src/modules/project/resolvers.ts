@@ -6,6 +6,8 @@ import { ROOT } from './list/members';
 import { projectService } from './project.service';
 import { OC4IDS_PROJECT_STATUS } from './status';
 
+const vnd = (amount: string) => ({ amount, currency: 'VND' });
+
 export const projectResolvers: Resolvers = {
   Mutation: {
     createProject: async (_, { input }, context) =>
@@ -64,5 +66,26 @@ export const projectResolvers: Resolvers = {
   },
   ProjectLocation: {
     geometry: (location) => (location.geometry as Record<string, unknown> | null) ?? null,
+  },
+  ProjectAggregate: {
+    count: async (aggregate) => (await aggregate.summary()).find((row) => row.grouping === 'all')?.count ?? 0,
+    totalInvestment: async (aggregate) => vnd((await aggregate.summary()).find((row) => row.grouping === 'all')?.totalInvestment ?? '0'),
+    investmentKnownCount: async (aggregate) => (await aggregate.summary()).find((row) => row.grouping === 'all')?.investmentKnownCount ?? 0,
+    byStatus: async (aggregate) => (await aggregate.summary()).filter((row) => row.grouping === 'status'),
+    bySector: async (aggregate) => (await aggregate.summary()).filter((row) => row.grouping === 'sector'),
+    byYear: async (aggregate) => (await aggregate.summary()).filter((row) => row.grouping === 'year'),
+    byFundingSource: (aggregate) => aggregate.mix(),
+    fundingMix: async (aggregate) => ({ rows: await aggregate.mix() }),
+  },
+  StatusBucket: {
+    status: (row) => row.status!,
+    totalInvestment: (row) => vnd(row.totalInvestment),
+  },
+  SectorBucket: {
+    sector: (row) => row.sector!,
+    totalInvestment: (row) => vnd(row.totalInvestment),
+  },
+  YearBucket: {
+    totalInvestment: (row) => vnd(row.totalInvestment),
   },
 };
