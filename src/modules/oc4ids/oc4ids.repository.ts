@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
+import { intArray } from '../../db/sql';
 import {
   agencies,
   fundingAllocations,
@@ -9,9 +10,7 @@ import {
   projectLocations,
   projects,
   projectStatusChanges,
-  projectTasks,
-  type AgencyRow,
-} from '../../db/schema';
+  projectTasks } from '../../db/schema';
 import { MAX_RELATED_PROJECTS, type ExportProject, type ExportSource, type ProjectBundle } from './mapping';
 
 /** The project columns the OC4IDS mapping reads. */
@@ -34,7 +33,6 @@ export const exportColumns = {
 };
 
 const notArchived = isNull(projects.archivedAt);
-const ids = (values: readonly number[]): SQL => sql.join(values.map((id) => sql`${id}`), sql`, `);
 
 export interface FundingSourceRef {
   id: number;
@@ -189,15 +187,15 @@ export class Oc4idsRepository {
       this.db,
       sql`with cited as (
             select ps.project_id, 0 as kind, 0 as k1, ''::text as k2, 0 as k3, ps.position, ps.source_id
-            from project_sources ps where ps.project_id in (${ids(projectIds)})
+            from project_sources ps where ps.project_id = any(${intArray(projectIds)})
             union all
             select sc.project_id, 1, 0, sc.effective_on::text, sc.id, scs.position, scs.source_id
             from status_change_sources scs join project_status_changes sc on sc.id = scs.status_change_id
-            where sc.project_id in (${ids(projectIds)})
+            where sc.project_id = any(${intArray(projectIds)})
             union all
             select fa.project_id, 2, fa.position, '', fa.id, als.position, als.source_id
             from allocation_sources als join funding_allocations fa on fa.id = als.allocation_id
-            where fa.project_id in (${ids(projectIds)})
+            where fa.project_id = any(${intArray(projectIds)})
           ),
           firsts as (
             select distinct on (c.project_id, c.source_id) c.*
@@ -228,7 +226,7 @@ export class Oc4idsRepository {
       // The batch's task links first, then the other projects of those tasks through the task index, then their
       // rows by primary key: the planner cannot start from all task links (331 ms a batch at 20,000 projects).
       sql`with mine as materialized (
-            select project_id, task_id from project_tasks where project_id in (${ids(projectIds)})
+            select project_id, task_id from project_tasks where project_id = any(${intArray(projectIds)})
           ),
           pairs as materialized (
             select m.project_id, b.project_id as other, count(*) as shared
@@ -245,14 +243,6 @@ export class Oc4idsRepository {
     return rows.map((r) => ({ projectId: Number(r.project_id), code: r.code, name: r.name }));
   }
 
-  // ---- Read by the import (inside its transaction) ----
 
-  fundingSources(): Promise<FundingSourceRef[]> {
-    return this.db.select({ id: fundingSources.id, code: fundingSources.code, nameEn: fundingSources.nameEn, nameVi: fundingSources.nameVi }).from(fundingSources);
-  }
 
-  agenciesByCodes(codes: readonly string[]): Promise<AgencyRow[]> {
-    if (codes.length === 0) return Promise.resolve([]);
-    return this.db.select().from(agencies).where(inArray(agencies.code, [...codes]));
-  }
 }

@@ -13,6 +13,7 @@ import type {
 } from '../../__generated__/graphql';
 import { projects, projectSources, statusChangeSources, type ProjectRow, type ProjectStatusChangeRow } from '../../db/schema';
 import { CURRENCY_CODES } from '../../lib/currency';
+import { fitsMoney, LENGTH, MONEY, RATE } from '../../lib/money';
 import { fail, UserErrors } from '../../lib/user-errors';
 import { authorize, refused, runWrite, type WriteOutcome, type WriteRequest } from '../audit/audit.writer';
 import { hasRole } from '../../lib/viewer';
@@ -20,9 +21,6 @@ import { checkSources } from '../source/source.writer';
 import { ProjectWriter, vndEquivalent } from './project.writer';
 
 export const PROJECT_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const MONEY = /^\d{1,22}(\.\d{1,2})?$/;
-const RATE = /^\d{1,14}(\.\d{1,6})?$/;
-const LENGTH = /^\d{1,7}(\.\d{1,3})?$/;
 
 /** The status machine of `changeProjectStatus` (documented in schema/mutation.graphql). */
 export const STATUS_TRANSITIONS: Record<ProjectStatus, readonly ProjectStatus[]> = {
@@ -49,15 +47,6 @@ function checkCurrency(errors: UserErrors, field: (string | number)[], currency:
   if (!CURRENCY_CODES.has(currency)) errors.add(field, `"${currency}" is not an ISO 4217 currency code.`, 'INVALID_VALUE');
 }
 
-/** Exact decimal string → integer of its hundredths or millionths. */
-const scaled = (value: string, places: number): bigint => {
-  const [whole, fraction = ''] = value.split('.');
-  return BigInt(whole + fraction.padEnd(places, '0').slice(0, places));
-};
-
-/** The largest amount a money column holds: 22 digits before the decimal point. */
-const MONEY_LIMIT = 10n ** 22n;
-
 function checkRate(errors: UserErrors, field: (string | number)[], currency: string, amount: string | null, rate: string | null, rateDate: string | null): void {
   if (currency === 'VND') return; // VND needs no rate; one given is not stored.
   if (rate != null && (!RATE.test(rate) || /^0+(\.0+)?$/.test(rate))) {
@@ -69,7 +58,7 @@ function checkRate(errors: UserErrors, field: (string | number)[], currency: str
     errors.add([...field, rate == null ? 'rateToVnd' : 'rateDate'], 'A rate to VND and its date go together: give both or neither.');
   }
   if (rateDate != null && rateDate > today()) errors.add([...field, 'rateDate'], 'May not be in the future.');
-  if (amount !== null && rate != null && MONEY.test(amount) && scaled(amount, 2) * scaled(rate, 6) >= MONEY_LIMIT * 10n ** 8n) {
+  if (amount !== null && rate != null && MONEY.test(amount) && !fitsMoney(amount, rate)) {
     errors.add([...field, 'amount'], 'Its VND equivalent is larger than the registry holds (22 digits).');
   }
 }

@@ -11,8 +11,9 @@ import {
   prune,
   registrySector,
   SECTOR_CODES} from '../mapping';
+import { MONEY } from '../../../lib/money';
 import type { NewLocation } from '../../project/project.writer';
-import { AGENCY_CODE, isObject, list, MAX_ALLOCATIONS, MODELLED, MONEY, str, type Json } from './types';
+import { AGENCY_CODE, isObject, list, MAX_ALLOCATIONS, MODELLED, str, type Json } from './types';
 
 // ---- Reading one project (pure) ----
 

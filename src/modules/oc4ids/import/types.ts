@@ -75,7 +75,6 @@ export interface ImportOptions {
 export const MAX_REASONS = 20;
 export const MAX_ALLOCATIONS = 200;
 export const AGENCY_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const MONEY = /^\d{1,22}(\.\d{1,2})?$/;
 /** Top-level project fields the import reads. */
 export const MODELLED = new Set(['id', 'updated', 'language', 'title', 'description', 'status', 'type', 'sector', 'period', 'budget', 'parties', 'publicAuthority', 'locations', 'completion']);
 export const PUBLIC_ROLES = ['publicAuthority'];

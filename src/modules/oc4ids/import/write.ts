@@ -1,7 +1,9 @@
 import { today } from '../../../lib/dates';
 import type { ProjectStatus } from '../../../__generated__/graphql';
 import type { AgencyRow } from '../../../db/schema';
+import { AgencyRepository } from '../../agency/agency.repository';
 import { AgencyWriter } from '../../agency/agency.writer';
+import { FundingRepository } from '../../funding/funding.repository';
 import { authorize, runWrite, type AuditRecord, type WriteRequest } from '../../audit/audit.writer';
 import { Oc4idsWriter } from '../oc4ids.writer';
 import { ADMIN_TRANSITIONS, STATUS_TRANSITIONS } from '../../project/project.service';
@@ -125,7 +127,7 @@ export async function importPackage(request: WriteRequest, pkg: unknown, options
       const resolved = await resolve(repository, new Oc4idsWriter(tx), checked.candidates);
 
       // Reasons only the database can give.
-      const sources = await repository.fundingSources();
+      const sources: FundingSourceRef[] = await new FundingRepository(tx).fundingSources();
       const sourceIdByCode = new Map(sources.map((s) => [s.code, s.id]));
       const late = new Map<number, string[]>();
       const agencyCodes = new Set<string>();
@@ -157,7 +159,7 @@ export async function importPackage(request: WriteRequest, pkg: unknown, options
       if (late.size > 0 && !options.partial) throw new Abort(late);
       for (const [index, reasons] of late) results[index].reasons.push(...reasons);
 
-      const agencies = new Map((await repository.agenciesByCodes([...agencyCodes])).map((a) => [a.code, a]));
+      const agencies = new Map((await new AgencyRepository(tx).agenciesByCodes([...agencyCodes])).map((a) => [a.code, a]));
       const toWrite = resolved.filter((r) => !late.has(r.candidate.index));
       let done = 0;
       for (const item of toWrite) {
