@@ -38,3 +38,23 @@ export function integerOption(name: string, text: string, min: number, max: numb
   }
   return n;
 }
+
+/**
+ * The arguments `parse` reads from the command line, or the exit code once the command has answered for itself:
+ * 0 after printing `usage` for `--help`, 1 after printing a usage mistake and `usage` on stderr. Other errors pass.
+ */
+export function argumentsOrExitCode<Args extends object>(parse: () => Args | 'help', usage: string): Args | number {
+  let args: Args | 'help';
+  try {
+    args = parse();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${usage}`);
+    return 1;
+  }
+  if (args === 'help') {
+    console.log(usage);
+    return 0;
+  }
+  return args;
+}

@@ -3,7 +3,7 @@ import { openDatabase } from '../src/db/client';
 import { migrateDatabase } from '../src/db/migrate';
 import { countSyntheticRows, deleteSyntheticPortfolio, generateSyntheticPortfolio } from './synthetic';
 import { progressReporter } from './progress';
-import { integerOption, readOptions, UsageError } from './cli-options';
+import { argumentsOrExitCode, integerOption, readOptions } from './cli-options';
 
 /**
  * `npm run seed:synthetic -- --projects 20000 --seed 42 [--replace]`: applies migrations, then adds a deterministic
@@ -37,18 +37,8 @@ export function parseArgs(argv: string[]): Args | 'help' {
 }
 
 async function main(): Promise<number> {
-  let args: Args | 'help';
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    return 1;
-  }
-  if (args === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
+  const args = argumentsOrExitCode(() => parseArgs(process.argv.slice(2)), USAGE);
+  if (typeof args === 'number') return args;
 
   const config = loadConfig();
   const database = await openDatabase(config);
