@@ -128,7 +128,7 @@ async function main() {
         },
       },
     ],
-  } as any);
+  } as any) as unknown as autocannon.Instance; // without a callback it is both the instance and a promise
   autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
   const result: any = await new Promise((resolve) => instance.on('done', resolve));
   const memoryEnd = await residentMemory();

@@ -93,8 +93,9 @@ export function codeFromId(id: string, prefix: string): { code: string } | { rea
 /** A JSON number as a money decimal string (at most two decimals), or null when it cannot be one. */
 export function moneyOf(value: unknown): string | null {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return null;
-  const rounded = Math.round(value * 100) / 100;
-  const text = Number.isInteger(rounded) ? BigInt(rounded).toString() : rounded.toFixed(2).replace(/0+$/, '');
+  // An integer is written exactly (1e21 is 1 followed by 21 zeros, not what `* 100 / 100` makes of it); a fraction is
+  // rounded to cents by toFixed, which never goes through a product that loses digits.
+  const text = Number.isInteger(value) ? BigInt(value).toString() : value.toFixed(2).replace(/\.?0+$/, '');
   return MONEY.test(text) ? text : null;
 }
 
