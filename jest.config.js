@@ -9,7 +9,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: process.env.TEST_DATABASE_URL ? OWN_SERVERS.map((name) => `/test/api/${name}\\.test\\.ts$`) : [],
+  testPathIgnorePatterns: process.env.TEST_DATABASE_URL
+    ? OWN_SERVERS.map((name) => `/test/api/${name}\\.test\\.ts$`)
+    : [],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 60000,
 };

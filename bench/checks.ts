@@ -17,7 +17,10 @@ export interface FloorCheck {
   differences: string[];
 }
 
-async function fetchText(url: string, init?: RequestInit): Promise<{ status: number; text: string; statements: string | null }> {
+async function fetchText(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; text: string; statements: string | null }> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_S * 1000) });
   return { status: res.status, text: await res.text(), statements: res.headers.get('x-sql-statements') };
 }
@@ -30,11 +33,14 @@ function differences(registry: unknown, floor: unknown, limit = 5, at = '$', out
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
   };
   if (Array.isArray(registry) && Array.isArray(floor)) {
-    if (registry.length !== floor.length) out.push(`${at}: registry has ${registry.length} items, floor ${floor.length}`);
-    for (let i = 0; i < Math.min(registry.length, floor.length) && out.length < limit; i++) differences(registry[i], floor[i], limit, `${at}[${i}]`, out);
+    if (registry.length !== floor.length)
+      out.push(`${at}: registry has ${registry.length} items, floor ${floor.length}`);
+    for (let i = 0; i < Math.min(registry.length, floor.length) && out.length < limit; i++)
+      differences(registry[i], floor[i], limit, `${at}[${i}]`, out);
     return out;
   }
-  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
   if (isObject(registry) && isObject(floor)) {
     for (const key of new Set([...Object.keys(registry), ...Object.keys(floor)])) {
       if (out.length >= limit) break;
@@ -72,7 +78,10 @@ export async function checkWorkloads(
   const floorChecks = new Map<WorkloadId, FloorCheck>();
   for (const workload of workloads) {
     const sample = workload.sample();
-    const headers: Record<string, string> = { ...JSON_HEADERS, ...(workload.id === 'W5' ? { authorization: `Bearer ${token}` } : {}) };
+    const headers: Record<string, string> = {
+      ...JSON_HEADERS,
+      ...(workload.id === 'W5' ? { authorization: `Bearer ${token}` } : {}),
+    };
     const answer = await fetchText(registryUrl, { method: 'POST', headers, body: sample.body });
     const parsed = parseJson(answer.text);
     const problem =
@@ -82,7 +91,9 @@ export async function checkWorkloads(
           ? 'the response is not JSON'
           : graphqlError(answer.text);
     if (problem) {
-      throw new BenchError(`${workload.id} ${workload.name} (bench/workloads/${workload.file}): the registry answered ${problem}. Its output:\n${tail(registry.logFile, 15)}`);
+      throw new BenchError(
+        `${workload.id} ${workload.name} (bench/workloads/${workload.file}): the registry answered ${problem}. Its output:\n${tail(registry.logFile, 15)}`,
+      );
     }
     const refused = workload.settleSample?.(sample.id ?? '', answer.text) ?? null;
     if (refused) throw new BenchError(`${workload.id} ${workload.name}: the registry refused the change: ${refused}`);
@@ -91,10 +102,16 @@ export async function checkWorkloads(
       const floorAnswer = await fetchText(`http://127.0.0.1:${floor.port}${workload.floorPath(sample.id)}`);
       let check: FloorCheck;
       if (floorAnswer.status !== 200) {
-        check = { matches: false, differences: [`the floor answered HTTP ${floorAnswer.status}: ${floorAnswer.text.slice(0, 300)}`] };
+        check = {
+          matches: false,
+          differences: [`the floor answered HTTP ${floorAnswer.status}: ${floorAnswer.text.slice(0, 300)}`],
+        };
       } else {
         const floorParsed = parseJson(floorAnswer.text);
-        const found = floorParsed === undefined ? ['the floor answered something that is not JSON'] : differences(parsed, floorParsed);
+        const found =
+          floorParsed === undefined
+            ? ['the floor answered something that is not JSON']
+            : differences(parsed, floorParsed);
         check = { matches: found.length === 0, differences: found };
       }
       floorChecks.set(workload.id, check);

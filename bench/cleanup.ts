@@ -35,7 +35,10 @@ export function wasInterrupted(): boolean {
 
 /** On SIGINT or SIGTERM: cleans up, then exits with 128 + the signal's number. */
 export function cleanUpOnSignals(): void {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.on(signal, () => {
       if (cleaning) return;
       interrupted = true;

@@ -59,7 +59,13 @@ async function createPostgresDatabase(adminUrl: string): Promise<Target> {
       where datname = ${name} and backend_type = 'client backend' and state <> 'idle' and pid <> pg_backend_pid()`;
     return Number(row.n);
   };
-  return { kind: 'postgres', databaseUrl: url.toString(), pgliteDataDir: null, location: `${url.hostname}:${url.port || 5432}/${name}`, busyStatements };
+  return {
+    kind: 'postgres',
+    databaseUrl: url.toString(),
+    pgliteDataDir: null,
+    location: `${url.hostname}:${url.port || 5432}/${name}`,
+    busyStatements,
+  };
 }
 
 export interface Loaded {
@@ -74,7 +80,10 @@ export interface Loaded {
 
 export async function loadDatabase(target: Target, projects: number): Promise<Loaded> {
   const started = performance.now();
-  const database: Database = await openDatabase({ databaseUrl: target.databaseUrl, pgliteDataDir: target.pgliteDataDir ?? '' });
+  const database: Database = await openDatabase({
+    databaseUrl: target.databaseUrl,
+    pgliteDataDir: target.pgliteDataDir ?? '',
+  });
   let open = true;
   onCleanup('close the loading connection', async () => {
     if (open) await database.close();
@@ -83,12 +92,19 @@ export async function loadDatabase(target: Target, projects: number): Promise<Lo
   try {
     await migrateDatabase(database);
     await seedDatabase(database.db);
-    const report = await generateSyntheticPortfolio(database.db, { projects, seed: SEED, onProgress: (done, total, phase) => progress.update(done, total, phase) });
+    const report = await generateSyntheticPortfolio(database.db, {
+      projects,
+      seed: SEED,
+      onProgress: (done, total, phase) => progress.update(done, total, phase),
+    });
     progress.end();
     // Statistics as a database that has been in use would have them, so plans are the planner's best.
     await database.db.execute(sql`vacuum analyze`);
 
-    const ids = await queryRows<{ id: number }>(database.db, sql`select id from projects where archived_at is null order by id`);
+    const ids = await queryRows<{ id: number }>(
+      database.db,
+      sql`select id from projects where archived_at is null order by id`,
+    );
     const togglable = await queryRows<{ id: number; status: ToggleStatus; version: number }>(
       database.db,
       sql`select p.id, p.status::text as status, p.version from projects p
@@ -110,7 +126,12 @@ export async function loadDatabase(target: Target, projects: number): Promise<Lo
       seconds: (performance.now() - started) / 1000,
       projectIds: ids.map((row) => Number(row.id)),
       togglable: togglable.map((row) => ({ id: Number(row.id), status: row.status, version: Number(row.version) })),
-      plan: { sections: Number(plan.sections), tasks: Number(plan.tasks), projects: Number(plan.projects), links: Number(plan.links) },
+      plan: {
+        sections: Number(plan.sections),
+        tasks: Number(plan.tasks),
+        projects: Number(plan.projects),
+        links: Number(plan.links),
+      },
     };
   } finally {
     progress.end();

@@ -79,9 +79,13 @@ export class Collector {
     const length = Number(header(headers, 'content-length'));
     const bytes = Number.isFinite(length) ? length : Buffer.byteLength(body);
     const statementsText = header(headers, 'x-sql-statements');
-    const statements = statementsText !== undefined && Number.isFinite(Number(statementsText)) ? Number(statementsText) : null;
+    const statements =
+      statementsText !== undefined && Number.isFinite(Number(statementsText)) ? Number(statementsText) : null;
     this.all.add(bytes, statements);
-    const problem = status < 200 || status >= 300 ? `HTTP ${status}${graphqlError(body) ? `: ${graphqlError(body)}` : ''}` : graphqlError(body);
+    const problem =
+      status < 200 || status >= 300
+        ? `HTTP ${status}${graphqlError(body) ? `: ${graphqlError(body)}` : ''}`
+        : graphqlError(body);
     if (problem) {
       this.error(problem);
       return false;
@@ -120,10 +124,23 @@ function percentile(sorted: number[], p: number): number | null {
 }
 
 /** One autocannon run; `collector` receives the responses (its requests' onResponse must feed it). */
-export function cannon(port: number, requests: autocannon.Request[], seconds: number, connections: number, collector: Collector): Promise<Measured> {
+export function cannon(
+  port: number,
+  requests: autocannon.Request[],
+  seconds: number,
+  connections: number,
+  collector: Collector,
+): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
-      { url: `http://127.0.0.1:${port}`, connections, duration: seconds, pipelining: 1, timeout: REQUEST_TIMEOUT_S, requests },
+      {
+        url: `http://127.0.0.1:${port}`,
+        connections,
+        duration: seconds,
+        pipelining: 1,
+        timeout: REQUEST_TIMEOUT_S,
+        requests,
+      },
       (error: unknown, result: autocannon.Result) => {
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));
         const sorted = collector.latencies.sort((a, b) => a - b);

@@ -35,30 +35,49 @@ export interface Args {
 }
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): Args | 'help' {
-  const args: Args = { database: env.BENCH_DATABASE_URL ? 'postgres' : 'pglite', projects: 20000, duration: 20, connections: 8, only: [...WORKLOAD_IDS] };
-  const options = readOptions(argv, { database: 'string', projects: 'string', duration: 'string', connections: 'string', only: 'string' });
+  const args: Args = {
+    database: env.BENCH_DATABASE_URL ? 'postgres' : 'pglite',
+    projects: 20000,
+    duration: 20,
+    connections: 8,
+    only: [...WORKLOAD_IDS],
+  };
+  const options = readOptions(argv, {
+    database: 'string',
+    projects: 'string',
+    duration: 'string',
+    connections: 'string',
+    only: 'string',
+  });
   if (options === 'help') return 'help';
   if (options.database !== undefined) {
     const text = String(options.database);
-    if (text !== 'pglite' && text !== 'postgres') throw new UsageError(`--database must be pglite or postgres, got "${text}"`);
+    if (text !== 'pglite' && text !== 'postgres')
+      throw new UsageError(`--database must be pglite or postgres, got "${text}"`);
     args.database = text;
   }
-  if (options.projects !== undefined) args.projects = integerOption('--projects', String(options.projects), 100, 1_000_000);
+  if (options.projects !== undefined)
+    args.projects = integerOption('--projects', String(options.projects), 100, 1_000_000);
   if (options.duration !== undefined) args.duration = integerOption('--duration', String(options.duration), 1, 3600);
-  if (options.connections !== undefined) args.connections = integerOption('--connections', String(options.connections), 1, 1000);
+  if (options.connections !== undefined)
+    args.connections = integerOption('--connections', String(options.connections), 1, 1000);
   if (options.only !== undefined) {
     const ids = String(options.only)
       .split(',')
       .map((id) => id.trim().toUpperCase());
     for (const id of ids) {
-      if (!(WORKLOAD_IDS as string[]).includes(id)) throw new UsageError(`--only takes workloads ${WORKLOAD_IDS.join(', ')} separated by commas, got "${id}"`);
+      if (!(WORKLOAD_IDS as string[]).includes(id))
+        throw new UsageError(`--only takes workloads ${WORKLOAD_IDS.join(', ')} separated by commas, got "${id}"`);
     }
     if (new Set(ids).size !== ids.length) throw new UsageError('--only names a workload twice');
     args.only = WORKLOAD_IDS.filter((id) => ids.includes(id));
   }
   if (args.database === 'postgres') {
     const url = env.BENCH_DATABASE_URL?.trim();
-    if (!url) throw new UsageError('--database postgres needs BENCH_DATABASE_URL, an admin URL such as postgres://postgres@127.0.0.1:5432/postgres');
+    if (!url)
+      throw new UsageError(
+        '--database postgres needs BENCH_DATABASE_URL, an admin URL such as postgres://postgres@127.0.0.1:5432/postgres',
+      );
     let ok = false;
     try {
       const parsed = new URL(url);

@@ -21,7 +21,8 @@ export function formatBytes(bytes: number | null): string {
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
-const formatMs = (ms: number | null) => (ms === null ? '-' : ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`);
+const formatMs = (ms: number | null) =>
+  ms === null ? '-' : ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
 const formatRps = (rps: number) => (rps >= 100 ? rps.toFixed(0) : rps.toFixed(1));
 
 export interface WorkloadResult {
@@ -83,9 +84,13 @@ export function printResults(results: WorkloadResult[], duration: number, server
   console.log('');
   for (const result of results) console.log(tableLine(result, nameWidth));
   for (const result of results) {
-    if (result.requests === 0) console.log(`  ${result.id}: no response came back within the ${duration} s run: one takes longer than that here`);
+    if (result.requests === 0)
+      console.log(
+        `  ${result.id}: no response came back within the ${duration} s run: one takes longer than that here`,
+      );
     if (result.firstError) console.log(`  ${result.id} first error: ${result.firstError}`);
-    if (result.floor && !result.floor.matches) console.log(`  ${result.id} floor differs from the registry: ${result.floor.differences.join('; ')}`);
+    if (result.floor && !result.floor.matches)
+      console.log(`  ${result.id} floor differs from the registry: ${result.floor.differences.join('; ')}`);
     if (result.floor?.firstError) console.log(`  ${result.id} floor first error: ${result.floor.firstError}`);
   }
   console.log(`Server peak RSS ${serverPeakRssMb ?? '-'} MB.`);

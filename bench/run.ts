@@ -46,7 +46,9 @@ async function main(): Promise<number> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'ipr-bench-'));
   onCleanup(`remove ${scratch}`, () => rmSync(scratch, { recursive: true, force: true }));
   const target = await createDatabase(args.database, scratch);
-  console.log(`Loading the ${target.kind} database at ${target.location}: migrations, the plan's data, ${args.projects.toLocaleString('en')} synthetic projects.`);
+  console.log(
+    `Loading the ${target.kind} database at ${target.location}: migrations, the plan's data, ${args.projects.toLocaleString('en')} synthetic projects.`,
+  );
   const loaded = await loadDatabase(target, args.projects);
   console.log(
     `Loaded in ${loaded.seconds.toFixed(1)} s: ${loaded.report.projects.toLocaleString('en')} synthetic projects, ` +
@@ -60,7 +62,9 @@ async function main(): Promise<number> {
   const serverPort = server.port;
   const rss = rssSampler(server.process.pid!);
   onCleanup('stop sampling RSS', () => rss.stop());
-  console.log(`Registry started in ${server.startMs} ms (node ${SERVER_COMMAND.join(' ')}, pid ${server.process.pid}, port ${serverPort}).`);
+  console.log(
+    `Registry started in ${server.startMs} ms (node ${SERVER_COMMAND.join(' ')}, pid ${server.process.pid}, port ${serverPort}).`,
+  );
 
   // The floor: PostgreSQL only, also a child process so it does not share autocannon's event loop.
   let floor: Child | null = null;
@@ -98,7 +102,8 @@ async function main(): Promise<number> {
     await settle();
     await workload.afterRun?.();
     const peakRssMb = rss.peakMb();
-    if (!running(server.process)) throw new BenchError(`The registry exited during ${workload.id}. Its output:\n${tail(server.logFile)}`);
+    if (!running(server.process))
+      throw new BenchError(`The registry exited during ${workload.id}. Its output:\n${tail(server.logFile)}`);
 
     let floorResult: WorkloadResult['floor'] = null;
     if (floor && workload.floorRequests && floorCheck) {

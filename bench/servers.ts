@@ -68,7 +68,13 @@ async function stopChild(child: Child): Promise<void> {
 }
 
 /** Starts `node <args>` in the repository, its output in `logFile`, and waits until GET /health answers 200. */
-async function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, port: number, logFile: string): Promise<Child> {
+async function startChild(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  port: number,
+  logFile: string,
+): Promise<Child> {
   const started = performance.now();
   const fd = openSync(logFile, 'a');
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', fd, fd] });
@@ -80,7 +86,10 @@ async function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, 
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (spawnError) throw new BenchError(`The ${name} could not start: ${errorMessage(spawnError)}`);
-    if (!running(child)) throw new BenchError(`The ${name} exited (code ${child.exitCode ?? child.signalCode}) before it answered. Its output:\n${tail(logFile)}`);
+    if (!running(child))
+      throw new BenchError(
+        `The ${name} exited (code ${child.exitCode ?? child.signalCode}) before it answered. Its output:\n${tail(logFile)}`,
+      );
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
       await res.text();
@@ -88,7 +97,8 @@ async function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, 
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new BenchError(`The ${name} did not answer GET /health within 120 s. Its output:\n${tail(logFile)}`);
+    if (Date.now() > deadline)
+      throw new BenchError(`The ${name} did not answer GET /health within 120 s. Its output:\n${tail(logFile)}`);
     await sleep(100);
   }
   handle.startMs = Math.round(performance.now() - started);
@@ -161,7 +171,17 @@ export async function quiesce(pids: number[], busyStatements?: () => Promise<num
 /** The registry in production mode on the bench database, signing tokens with `secret`; its log in `scratch`. */
 export async function startRegistry(target: Target, secret: string, scratch: string): Promise<Child> {
   const serverEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DATABASE_URL', 'PGLITE_DATA_DIR', 'BENCH_DATABASE_URL', 'JWT_PUBLIC_KEY', 'JWT_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_ROLES_CLAIM', 'REQUIRE_AUTH_FOR_READS']) {
+  for (const name of [
+    'DATABASE_URL',
+    'PGLITE_DATA_DIR',
+    'BENCH_DATABASE_URL',
+    'JWT_PUBLIC_KEY',
+    'JWT_JWKS_URL',
+    'JWT_ISSUER',
+    'JWT_AUDIENCE',
+    'JWT_ROLES_CLAIM',
+    'REQUIRE_AUTH_FOR_READS',
+  ]) {
     delete serverEnv[name];
   }
   const serverPort = await freePort();

@@ -63,11 +63,23 @@ function staticRead(id: WorkloadId, name: string, file: string): Workload {
     file,
     query,
     registryRequests: (collector) => [
-      { method: 'POST', path: '/graphql', headers: JSON_HEADERS, body, onResponse: (status, text, _context, headers) => void collector.record(status, text, headers) },
+      {
+        method: 'POST',
+        path: '/graphql',
+        headers: JSON_HEADERS,
+        body,
+        onResponse: (status, text, _context, headers) => void collector.record(status, text, headers),
+      },
     ],
     sample: () => ({ body }),
     floorPath: () => `/${id}`,
-    floorRequests: (collector) => [{ method: 'GET', path: `/${id}`, onResponse: (status, text, _context, headers) => void collector.record(status, text, headers) }],
+    floorRequests: (collector) => [
+      {
+        method: 'GET',
+        path: `/${id}`,
+        onResponse: (status, text, _context, headers) => void collector.record(status, text, headers),
+      },
+    ],
   };
 }
 
@@ -121,8 +133,15 @@ interface StatusChangePayload {
 function statusChangeWorkload(candidates: Loaded['togglable'], port: () => number, token: string): Workload {
   const file = 'W5-status-change.graphql';
   const query = readDocument(file);
-  const slots: Slot[] = candidates.map((c) => ({ ...c, globalId: toGlobalId('Project', c.id), busy: false, stale: false, retired: false }));
-  if (slots.length === 0) throw new BenchError('W5 status-change: no project of the portfolio is UNDER_CONSTRUCTION or SUSPENDED.');
+  const slots: Slot[] = candidates.map((c) => ({
+    ...c,
+    globalId: toGlobalId('Project', c.id),
+    busy: false,
+    stale: false,
+    retired: false,
+  }));
+  if (slots.length === 0)
+    throw new BenchError('W5 status-change: no project of the portfolio is UNDER_CONSTRUCTION or SUSPENDED.');
   const headers = { ...JSON_HEADERS, authorization: `Bearer ${token}` };
   const usable = (slot: Slot) => !slot.busy && !slot.stale && !slot.retired;
 
@@ -185,9 +204,14 @@ function statusChangeWorkload(candidates: Loaded['togglable'], port: () => numbe
       const res = await fetch(`http://127.0.0.1:${port()}/graphql`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ query: 'query BenchVersions($ids: [ID!]!) { nodes(ids: $ids) { ... on Project { id status version } } }', variables: { ids } }),
+        body: JSON.stringify({
+          query: 'query BenchVersions($ids: [ID!]!) { nodes(ids: $ids) { ... on Project { id status version } } }',
+          variables: { ids },
+        }),
       });
-      const parsed = (await res.json()) as { data?: { nodes?: ({ id: string; status: string; version: number } | null)[] } };
+      const parsed = (await res.json()) as {
+        data?: { nodes?: ({ id: string; status: string; version: number } | null)[] };
+      };
       for (const node of parsed.data?.nodes ?? []) {
         const slot = node && byId.get(node.id);
         if (!node || !slot) continue;

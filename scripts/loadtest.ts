@@ -16,8 +16,16 @@ const base = new URL(arg('url', 'http://127.0.0.1:4000')!);
 const duration = Number(arg('duration', '60'));
 const connections = Number(arg('connections', '32'));
 const token = arg('token');
-if (!['http:', 'https:'].includes(base.protocol) || !Number.isFinite(duration) || duration <= 0 || !Number.isInteger(connections) || connections <= 0) {
-  console.error('usage: npm run loadtest -- --url http://127.0.0.1:4000 --duration 60 --connections 32 [--token <planner token>]');
+if (
+  !['http:', 'https:'].includes(base.protocol) ||
+  !Number.isFinite(duration) ||
+  duration <= 0 ||
+  !Number.isInteger(connections) ||
+  connections <= 0
+) {
+  console.error(
+    'usage: npm run loadtest -- --url http://127.0.0.1:4000 --duration 60 --connections 32 [--token <planner token>]',
+  );
   process.exit(2);
 }
 const graphqlUrl = new URL('/graphql', base).toString();
@@ -54,12 +62,19 @@ async function residentMemory(): Promise<string> {
 
 async function main() {
   const plans: string[] = ((await gql(PLAN)).data?.plans?.nodes ?? []).map((p: any) => p.code);
-  const projects: { id: string; status: string; version: number }[] = (await gql(`{ projects(first: 100) { nodes { id status version } } }`)).data?.projects?.nodes ?? [];
-  if (plans.length === 0 || projects.length === 0) throw new Error(`no plans or projects at ${graphqlUrl}; seed the database first`);
+  const projects: { id: string; status: string; version: number }[] =
+    (await gql(`{ projects(first: 100) { nodes { id status version } } }`)).data?.projects?.nodes ?? [];
+  if (plans.length === 0 || projects.length === 0)
+    throw new Error(`no plans or projects at ${graphqlUrl}; seed the database first`);
   const toggles = projects.filter((p) => p.status === 'UNDER_CONSTRUCTION' || p.status === 'SUSPENDED');
   const versions = new Map(toggles.map((p) => [p.id, p]));
   const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)];
-  const filters = [null, { status: ['UNDER_CONSTRUCTION'] }, { sector: ['TRANSPORT_ROAD', 'TRANSPORT_RAIL'] }, { status: ['PLANNED', 'APPROVED'] }];
+  const filters = [
+    null,
+    { status: ['UNDER_CONSTRUCTION'] },
+    { sector: ['TRANSPORT_ROAD', 'TRANSPORT_RAIL'] },
+    { status: ['PLANNED', 'APPROVED'] },
+  ];
   const groupings = ['PLAN', 'TASK', 'AGENCY'];
   const today = new Date().toISOString().slice(0, 10);
 
@@ -69,7 +84,9 @@ async function main() {
   const count = (kind: string) => errors.set(kind, (errors.get(kind) ?? 0) + 1);
 
   const memoryStart = await residentMemory();
-  console.log(`load test: ${graphqlUrl}, ${duration} s, ${connections} connections, mix ${kinds.join('/')}; ${projects.length} projects, ${toggles.length} togglable`);
+  console.log(
+    `load test: ${graphqlUrl}, ${duration} s, ${connections} connections, mix ${kinds.join('/')}; ${projects.length} projects, ${toggles.length} togglable`,
+  );
 
   const instance = autocannon({
     url: graphqlUrl,
@@ -98,7 +115,18 @@ async function main() {
               const current = versions.get(p.id)!;
               context.projectId = p.id;
               const next = current.status === 'UNDER_CONSTRUCTION' ? 'SUSPENDED' : 'UNDER_CONSTRUCTION';
-              body = { query: STATUS, variables: { input: { projectId: p.id, status: next, effectiveOn: today, note: 'load test', expectedVersion: current.version } } };
+              body = {
+                query: STATUS,
+                variables: {
+                  input: {
+                    projectId: p.id,
+                    status: next,
+                    effectiveOn: today,
+                    note: 'load test',
+                    expectedVersion: current.version,
+                  },
+                },
+              };
               break;
             }
             default:
@@ -122,7 +150,10 @@ async function main() {
             if (payload.project) versions.set(payload.project.id, payload.project);
             else if (payload.userErrors?.some((e: any) => e.code === 'VERSION_CONFLICT')) {
               // Another connection won; learn the current version for the next try.
-              void gql(NODE, { id: context.projectId }).then((r) => r.data?.node && versions.set(context.projectId, r.data.node), () => {});
+              void gql(NODE, { id: context.projectId }).then(
+                (r) => r.data?.node && versions.set(context.projectId, r.data.node),
+                () => {},
+              );
             }
           }
         },
@@ -134,12 +165,27 @@ async function main() {
   const memoryEnd = await residentMemory();
 
   console.log('');
-  console.log(`requests:        ${result.requests.total} in ${result.duration} s (${result.requests.average.toFixed(1)} req/s average)`);
-  console.log(`latency (ms):    p50 ${result.latency.p50}  p90 ${result.latency.p90}  p97.5 ${result.latency.p97_5}  p99 ${result.latency.p99}  max ${result.latency.max}`);
+  console.log(
+    `requests:        ${result.requests.total} in ${result.duration} s (${result.requests.average.toFixed(1)} req/s average)`,
+  );
+  console.log(
+    `latency (ms):    p50 ${result.latency.p50}  p90 ${result.latency.p90}  p97.5 ${result.latency.p97_5}  p99 ${result.latency.p99}  max ${result.latency.max}`,
+  );
   const p95 = result.latency.p95 ?? result.latency.p97_5;
   console.log(`                 p95 ${p95}  mean ${result.latency.mean.toFixed(1)}`);
-  console.log(`responses:       2xx ${result['2xx']}  non-2xx ${result.non2xx}  socket errors ${result.errors}  timeouts ${result.timeouts}`);
-  console.log(`errors by kind:  ${errors.size === 0 ? 'none' : [...errors].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`).join(', ')}`);
+  console.log(
+    `responses:       2xx ${result['2xx']}  non-2xx ${result.non2xx}  socket errors ${result.errors}  timeouts ${result.timeouts}`,
+  );
+  console.log(
+    `errors by kind:  ${
+      errors.size === 0
+        ? 'none'
+        : [...errors]
+            .sort((a, b) => b[1] - a[1])
+            .map(([k, n]) => `${k}: ${n}`)
+            .join(', ')
+    }`,
+  );
   console.log(`server memory:   ${memoryStart} at start, ${memoryEnd} at end (process_resident_memory_bytes)`);
 }
 

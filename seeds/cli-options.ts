@@ -7,12 +7,18 @@ export class UsageError extends Error {}
  * The command's options (`--name value`, `--name=value`, flags), each at most once, or 'help' for `--help`/`-h`.
  * Node's own parser does the reading; this adds the one-use rule and says mistakes as `UsageError`s.
  */
-export function readOptions<Names extends string>(argv: string[], spec: Record<Names, 'string' | 'boolean'>): Partial<Record<Names, string | true>> | 'help' {
+export function readOptions<Names extends string>(
+  argv: string[],
+  spec: Record<Names, 'string' | 'boolean'>,
+): Partial<Record<Names, string | true>> | 'help' {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
       args: argv,
-      options: { ...Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, { type }])), help: { type: 'boolean', short: 'h' } } as never,
+      options: {
+        ...Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, { type }])),
+        help: { type: 'boolean', short: 'h' },
+      } as never,
       strict: true,
       allowPositionals: false,
       tokens: true,

@@ -81,21 +81,30 @@ export function checkSeedData(data: SeedData): void {
   const fundingCodes = new Set(data.fundingSources.map((f) => f.code));
   const taskCodes = new Set<string>();
   const date = (where: string, value: string | undefined) => {
-    if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(value)))) problems.push(`${where}: "${value}" is not a YYYY-MM-DD date`);
+    if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(value))))
+      problems.push(`${where}: "${value}" is not a YYYY-MM-DD date`);
   };
   const source = (where: string, s: SeedSource) => {
     if (!s.url && !s.documentCode) problems.push(`${where}: a source needs a url or a documentCode`);
-    if (s.documentCode && !documentCodes.has(s.documentCode)) problems.push(`${where}: unknown document ${s.documentCode}`);
+    if (s.documentCode && !documentCodes.has(s.documentCode))
+      problems.push(`${where}: unknown document ${s.documentCode}`);
     if (!s.title) problems.push(`${where}: a source needs a title`);
-    if (!['HIGH', 'MEDIUM', 'LOW'].includes(s.confidence)) problems.push(`${where}: confidence must be HIGH, MEDIUM or LOW`);
+    if (!['HIGH', 'MEDIUM', 'LOW'].includes(s.confidence))
+      problems.push(`${where}: confidence must be HIGH, MEDIUM or LOW`);
     date(`${where} retrievedOn`, s.retrievedOn);
     date(`${where} publishedOn`, s.publishedOn);
   };
-  const money = (where: string, m: { amount: string | null; currency: string; rateToVnd?: string; rateDate?: string }) => {
-    if (m.amount !== null && !DECIMAL.test(m.amount)) problems.push(`${where}: amount "${m.amount}" is not a decimal string with at most 2 decimals`);
+  const money = (
+    where: string,
+    m: { amount: string | null; currency: string; rateToVnd?: string; rateDate?: string },
+  ) => {
+    if (m.amount !== null && !DECIMAL.test(m.amount))
+      problems.push(`${where}: amount "${m.amount}" is not a decimal string with at most 2 decimals`);
     if (!/^[A-Z]{3}$/.test(m.currency)) problems.push(`${where}: currency "${m.currency}" is not an ISO 4217 code`);
-    if (m.currency !== 'VND' && m.amount !== null && (!m.rateToVnd || !m.rateDate)) problems.push(`${where}: a ${m.currency} amount needs rateToVnd and rateDate`);
-    if (m.rateToVnd !== undefined && !RATE.test(m.rateToVnd)) problems.push(`${where}: rateToVnd "${m.rateToVnd}" is not a decimal with at most 6 decimals`);
+    if (m.currency !== 'VND' && m.amount !== null && (!m.rateToVnd || !m.rateDate))
+      problems.push(`${where}: a ${m.currency} amount needs rateToVnd and rateDate`);
+    if (m.rateToVnd !== undefined && !RATE.test(m.rateToVnd))
+      problems.push(`${where}: rateToVnd "${m.rateToVnd}" is not a decimal with at most 6 decimals`);
     date(`${where} rateDate`, m.rateDate);
   };
 
@@ -108,7 +117,8 @@ export function checkSeedData(data: SeedData): void {
     const where = `succession ${s.predecessorCode} → ${s.successorCode}`;
     if (!agencyCodes.has(s.predecessorCode)) problems.push(`${where}: unknown agency ${s.predecessorCode}`);
     if (!agencyCodes.has(s.successorCode)) problems.push(`${where}: unknown agency ${s.successorCode}`);
-    if (s.documentCode && !documentCodes.has(s.documentCode)) problems.push(`${where}: unknown document ${s.documentCode}`);
+    if (s.documentCode && !documentCodes.has(s.documentCode))
+      problems.push(`${where}: unknown document ${s.documentCode}`);
     date(where, s.effectiveOn);
     s.sources.forEach((src, i) => source(`${where} source ${i + 1}`, src));
   }
@@ -116,7 +126,8 @@ export function checkSeedData(data: SeedData): void {
     if (!agencyCodes.has(plan.issuerCode)) problems.push(`plan ${plan.code}: unknown issuer ${plan.issuerCode}`);
     date(`plan ${plan.code}`, plan.issuedOn);
     for (const basis of plan.legalBasis) {
-      if (!documentCodes.has(basis.documentCode)) problems.push(`plan ${plan.code}: unknown legal basis ${basis.documentCode}`);
+      if (!documentCodes.has(basis.documentCode))
+        problems.push(`plan ${plan.code}: unknown legal basis ${basis.documentCode}`);
     }
     const numbers = new Set<string>();
     for (const { section } of flattenSections(plan)) {
@@ -133,28 +144,32 @@ export function checkSeedData(data: SeedData): void {
     const where = `project ${project.code}`;
     if (projectCodes.has(project.code)) problems.push(`${where}: code appears twice`);
     projectCodes.add(project.code);
-    if (project.ownerAgencyCode && !agencyCodes.has(project.ownerAgencyCode)) problems.push(`${where}: unknown owner ${project.ownerAgencyCode}`);
+    if (project.ownerAgencyCode && !agencyCodes.has(project.ownerAgencyCode))
+      problems.push(`${where}: unknown owner ${project.ownerAgencyCode}`);
     for (const code of project.taskCodes) if (!taskCodes.has(code)) problems.push(`${where}: unknown task ${code}`);
-    if (project.lengthKm !== undefined && !/^\d{1,7}(\.\d{1,3})?$/.test(project.lengthKm)) problems.push(`${where}: lengthKm "${project.lengthKm}" is not a decimal`);
+    if (project.lengthKm !== undefined && !/^\d{1,7}(\.\d{1,3})?$/.test(project.lengthKm))
+      problems.push(`${where}: lengthKm "${project.lengthKm}" is not a decimal`);
     if (project.totalInvestment) money(`${where} totalInvestment`, project.totalInvestment);
     date(`${where} plannedStart`, project.plannedStart);
     date(`${where} plannedCompletion`, project.plannedCompletion);
     if (project.statusHistory.length === 0) problems.push(`${where}: needs at least one status`);
     project.statusHistory.forEach((entry, i) => {
       date(`${where} status ${i + 1}`, entry.effectiveOn);
-      if (i > 0 && entry.effectiveOn < project.statusHistory[i - 1].effectiveOn) problems.push(`${where}: status history is not in date order`);
+      if (i > 0 && entry.effectiveOn < project.statusHistory[i - 1].effectiveOn)
+        problems.push(`${where}: status history is not in date order`);
       entry.sources.forEach((s, j) => source(`${where} status ${i + 1} source ${j + 1}`, s));
     });
     project.funding.forEach((allocation, i) => {
-      if (!fundingCodes.has(allocation.sourceCode)) problems.push(`${where} funding ${i + 1}: unknown source ${allocation.sourceCode}`);
+      if (!fundingCodes.has(allocation.sourceCode))
+        problems.push(`${where} funding ${i + 1}: unknown source ${allocation.sourceCode}`);
       money(`${where} funding ${i + 1}`, allocation);
       allocation.sources.forEach((s, j) => source(`${where} funding ${i + 1} source ${j + 1}`, s));
     });
     project.sources.forEach((s, i) => source(`${where} source ${i + 1}`, s));
   }
-  if (problems.length > 0) throw new SeedDataError(`The seed data has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0)
+    throw new SeedDataError(`The seed data has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
 }
-
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -169,31 +184,80 @@ export async function seedDatabase(db: Db, data: SeedData = readSeedData()): Pro
 
     await tx
       .insert(fundingSources)
-      .values(data.fundingSources.map((f, i) => ({ code: f.code, nameVi: f.nameVi, nameEn: f.nameEn, category: f.category, description: f.description ?? null, position: i + 1 })))
+      .values(
+        data.fundingSources.map((f, i) => ({
+          code: f.code,
+          nameVi: f.nameVi,
+          nameEn: f.nameEn,
+          category: f.category,
+          description: f.description ?? null,
+          position: i + 1,
+        })),
+      )
       .onConflictDoNothing({ target: fundingSources.code });
 
     const docs = await tx
       .insert(legalDocuments)
-      .values(data.legalDocuments.map((d) => ({ code: d.code, kind: d.kind, title: d.title, titleEn: d.titleEn ?? null, issuedOn: d.issuedOn ?? null, issuer: d.issuer, url: d.url ?? null, note: d.note ?? null })))
+      .values(
+        data.legalDocuments.map((d) => ({
+          code: d.code,
+          kind: d.kind,
+          title: d.title,
+          titleEn: d.titleEn ?? null,
+          issuedOn: d.issuedOn ?? null,
+          issuer: d.issuer,
+          url: d.url ?? null,
+          note: d.note ?? null,
+        })),
+      )
       .onConflictDoNothing({ target: legalDocuments.code })
       .returning({ id: legalDocuments.id });
     report.documentsAdded = docs.length;
 
     const added = await tx
       .insert(agencies)
-      .values(data.agencies.map((a) => ({ code: a.code, name: a.name, nameEn: a.nameEn, kind: a.kind, jurisdictionCode: a.jurisdictionCode, jurisdiction: a.jurisdiction, validFrom: a.validFrom ?? null, validTo: a.validTo ?? null })))
+      .values(
+        data.agencies.map((a) => ({
+          code: a.code,
+          name: a.name,
+          nameEn: a.nameEn,
+          kind: a.kind,
+          jurisdictionCode: a.jurisdictionCode,
+          jurisdiction: a.jurisdiction,
+          validFrom: a.validFrom ?? null,
+          validTo: a.validTo ?? null,
+        })),
+      )
       .onConflictDoNothing({ target: agencies.code })
       .returning({ id: agencies.id });
     report.agenciesAdded = added.length;
 
-    const documentIds = await idsByCode(tx, legalDocuments, data.legalDocuments.map((d) => d.code));
-    const agencyIds = await idsByCode(tx, agencies, data.agencies.map((a) => a.code));
-    const fundingIds = await idsByCode(tx, fundingSources, data.fundingSources.map((f) => f.code));
+    const documentIds = await idsByCode(
+      tx,
+      legalDocuments,
+      data.legalDocuments.map((d) => d.code),
+    );
+    const agencyIds = await idsByCode(
+      tx,
+      agencies,
+      data.agencies.map((a) => a.code),
+    );
+    const fundingIds = await idsByCode(
+      tx,
+      fundingSources,
+      data.fundingSources.map((f) => f.code),
+    );
     const sourceIds = await storeAllSources(tx, data);
     const cite = (sources: SeedSource[] | undefined) =>
-      (sources ?? []).map((s, i) => ({ sourceId: sourceIds.get(sourceFingerprint(s))!, supports: s.supports ?? '', position: i + 1 }));
+      (sources ?? []).map((s, i) => ({
+        sourceId: sourceIds.get(sourceFingerprint(s))!,
+        supports: s.supports ?? '',
+        position: i + 1,
+      }));
 
-    const agencyCitations = data.agencies.flatMap((a) => cite(a.sources).map((c) => ({ ...c, ownerId: agencyIds.get(a.code)! })));
+    const agencyCitations = data.agencies.flatMap((a) =>
+      cite(a.sources).map((c) => ({ ...c, ownerId: agencyIds.get(a.code)! })),
+    );
     if (agencyCitations.length > 0) await tx.insert(agencySources).values(agencyCitations).onConflictDoNothing();
 
     if (data.successions.length > 0) {
@@ -213,30 +277,59 @@ export async function seedDatabase(db: Db, data: SeedData = readSeedData()): Pro
         )
         .onConflictDoNothing();
       const rows = await tx
-        .select({ id: agencySuccessions.id, predecessorId: agencySuccessions.predecessorId, successorId: agencySuccessions.successorId, effectiveOn: agencySuccessions.effectiveOn })
+        .select({
+          id: agencySuccessions.id,
+          predecessorId: agencySuccessions.predecessorId,
+          successorId: agencySuccessions.successorId,
+          effectiveOn: agencySuccessions.effectiveOn,
+        })
         .from(agencySuccessions);
       const key = (p: number, s: number, d: string) => `${p}|${s}|${d}`;
       const successionIds = new Map(rows.map((r) => [key(r.predecessorId, r.successorId, r.effectiveOn), r.id]));
       const citations = data.successions.flatMap((s) =>
-        cite(s.sources).map((c) => ({ ...c, ownerId: successionIds.get(key(agencyIds.get(s.predecessorCode)!, agencyIds.get(s.successorCode)!, s.effectiveOn))! })),
+        cite(s.sources).map((c) => ({
+          ...c,
+          ownerId: successionIds.get(
+            key(agencyIds.get(s.predecessorCode)!, agencyIds.get(s.successorCode)!, s.effectiveOn),
+          )!,
+        })),
       );
       if (citations.length > 0) await tx.insert(successionSources).values(citations).onConflictDoNothing();
     }
 
     const taskIds = new Map<string, number>();
     for (const plan of data.plans) {
-      const existing = await tx.select({ id: plans.id }).from(plans).where(inArray(plans.code, [plan.code]));
+      const existing = await tx
+        .select({ id: plans.id })
+        .from(plans)
+        .where(inArray(plans.code, [plan.code]));
       if (existing.length === 0) {
         await new PlanWriter(tx).insert(plan, agencyIds, documentIds);
         report.plansAdded += 1;
       }
-      const [{ id: planId }] = await tx.select({ id: plans.id }).from(plans).where(inArray(plans.code, [plan.code]));
-      const tasks = await tx.select({ id: planTasks.id, code: planTasks.code }).from(planTasks).where(inArray(planTasks.planId, [planId]));
+      const [{ id: planId }] = await tx
+        .select({ id: plans.id })
+        .from(plans)
+        .where(inArray(plans.code, [plan.code]));
+      const tasks = await tx
+        .select({ id: planTasks.id, code: planTasks.code })
+        .from(planTasks)
+        .where(inArray(planTasks.planId, [planId]));
       for (const task of tasks) taskIds.set(task.code, task.id);
     }
 
     const existingProjects = new Set(
-      (await tx.select({ code: projects.code }).from(projects).where(inArray(projects.code, data.projects.map((p) => p.code)))).map((r) => r.code),
+      (
+        await tx
+          .select({ code: projects.code })
+          .from(projects)
+          .where(
+            inArray(
+              projects.code,
+              data.projects.map((p) => p.code),
+            ),
+          )
+      ).map((r) => r.code),
     );
     for (const project of data.projects) {
       if (existingProjects.has(project.code)) continue;
@@ -247,7 +340,11 @@ export async function seedDatabase(db: Db, data: SeedData = readSeedData()): Pro
   });
 }
 
-async function idsByCode(tx: Tx, table: typeof agencies | typeof legalDocuments | typeof fundingSources, codes: string[]) {
+async function idsByCode(
+  tx: Tx,
+  table: typeof agencies | typeof legalDocuments | typeof fundingSources,
+  codes: string[],
+) {
   if (codes.length === 0) return new Map<string, number>();
   const rows = await tx.select({ id: table.id, code: table.code }).from(table).where(inArray(table.code, codes));
   return new Map(rows.map((r) => [r.code, r.id]));
@@ -257,7 +354,11 @@ function allSources(data: SeedData): SeedSource[] {
   return [
     ...data.agencies.flatMap((a) => a.sources ?? []),
     ...data.successions.flatMap((s) => s.sources),
-    ...data.projects.flatMap((p) => [...p.sources, ...p.statusHistory.flatMap((h) => h.sources), ...p.funding.flatMap((f) => f.sources)]),
+    ...data.projects.flatMap((p) => [
+      ...p.sources,
+      ...p.statusHistory.flatMap((h) => h.sources),
+      ...p.funding.flatMap((f) => f.sources),
+    ]),
   ];
 }
 
@@ -301,7 +402,9 @@ async function insertProject(
       totalInvestmentCurrency: total ? total.currency : null,
       totalInvestmentRateToVnd: total?.currency !== 'VND' ? (total?.rateToVnd ?? null) : null,
       totalInvestmentRateDate: total?.currency !== 'VND' ? (total?.rateDate ?? null) : null,
-      totalInvestmentVnd: total ? (vndEquivalent(total.amount, total.currency, total.rateToVnd ?? null) as never) : null,
+      totalInvestmentVnd: total
+        ? (vndEquivalent(total.amount, total.currency, total.rateToVnd ?? null) as never)
+        : null,
       totalInvestmentNote: total?.note ?? null,
       notes: project.notes ?? null,
     })
@@ -311,18 +414,36 @@ async function insertProject(
   if (citations.length > 0) await tx.insert(projectSources).values(citations).onConflictDoNothing();
 
   if (project.taskCodes.length > 0) {
-    await tx.insert(projectTasks).values([...new Set(project.taskCodes)].map((code) => ({ projectId, taskId: refs.taskIds.get(code)! })));
+    await tx
+      .insert(projectTasks)
+      .values([...new Set(project.taskCodes)].map((code) => ({ projectId, taskId: refs.taskIds.get(code)! })));
   }
   if (project.locations.length > 0) {
     await tx.insert(projectLocations).values(
-      project.locations.map((l, i) => ({ projectId, name: l.name, level: l.level, description: l.description ?? null, geometry: l.geometry ?? null, position: i + 1 })),
+      project.locations.map((l, i) => ({
+        projectId,
+        name: l.name,
+        level: l.level,
+        description: l.description ?? null,
+        geometry: l.geometry ?? null,
+        position: i + 1,
+      })),
     );
   }
   const changes = await tx
     .insert(projectStatusChanges)
-    .values(project.statusHistory.map((h) => ({ projectId, status: h.status, effectiveOn: h.effectiveOn, note: h.note ?? null })))
+    .values(
+      project.statusHistory.map((h) => ({
+        projectId,
+        status: h.status,
+        effectiveOn: h.effectiveOn,
+        note: h.note ?? null,
+      })),
+    )
     .returning({ id: projectStatusChanges.id });
-  const changeCitations = project.statusHistory.flatMap((h, i) => refs.cite(h.sources).map((c) => ({ ...c, ownerId: changes[i].id })));
+  const changeCitations = project.statusHistory.flatMap((h, i) =>
+    refs.cite(h.sources).map((c) => ({ ...c, ownerId: changes[i].id })),
+  );
   if (changeCitations.length > 0) await tx.insert(statusChangeSources).values(changeCitations).onConflictDoNothing();
 
   if (project.funding.length > 0) {
@@ -346,8 +467,11 @@ async function insertProject(
         })),
       )
       .returning({ id: fundingAllocations.id });
-    const allocationCitations = project.funding.flatMap((f, i) => refs.cite(f.sources).map((c) => ({ ...c, ownerId: allocations[i].id })));
-    if (allocationCitations.length > 0) await tx.insert(allocationSources).values(allocationCitations).onConflictDoNothing();
+    const allocationCitations = project.funding.flatMap((f, i) =>
+      refs.cite(f.sources).map((c) => ({ ...c, ownerId: allocations[i].id })),
+    );
+    if (allocationCitations.length > 0)
+      await tx.insert(allocationSources).values(allocationCitations).onConflictDoNothing();
   }
 }
 

@@ -30,8 +30,10 @@ export function parseArgs(argv: string[]): Args | 'help' {
   const args: Args = { projects: 20000, seed: 42, replace: false };
   const options = readOptions(argv, { projects: 'string', seed: 'string', replace: 'boolean' });
   if (options === 'help') return 'help';
-  if (options.projects !== undefined) args.projects = integerOption('--projects', String(options.projects), 1, 1_000_000);
-  if (options.seed !== undefined) args.seed = integerOption('--seed', String(options.seed), Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  if (options.projects !== undefined)
+    args.projects = integerOption('--projects', String(options.projects), 1, 1_000_000);
+  if (options.seed !== undefined)
+    args.seed = integerOption('--seed', String(options.seed), Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   args.replace = options.replace === true;
   return args;
 }
@@ -58,7 +60,9 @@ async function main(): Promise<number> {
     }
     if (any) {
       const deleted = await deleteSyntheticPortfolio(database.db);
-      console.error(`Deleted the synthetic data: ${deleted.projects} projects, ${deleted.plans} plans, ${deleted.agencies} agencies.`);
+      console.error(
+        `Deleted the synthetic data: ${deleted.projects} projects, ${deleted.plans} plans, ${deleted.agencies} agencies.`,
+      );
     }
     const report = await generateSyntheticPortfolio(database.db, {
       projects: args.projects,

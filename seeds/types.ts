@@ -129,13 +129,7 @@ export interface SeedPlan {
 }
 
 export type ProjectStatus =
-  | 'PLANNED'
-  | 'PREPARATION'
-  | 'APPROVED'
-  | 'UNDER_CONSTRUCTION'
-  | 'COMPLETED'
-  | 'SUSPENDED'
-  | 'CANCELLED';
+  'PLANNED' | 'PREPARATION' | 'APPROVED' | 'UNDER_CONSTRUCTION' | 'COMPLETED' | 'SUSPENDED' | 'CANCELLED';
 
 export type ProjectSector =
   | 'EDUCATION'

@@ -21,13 +21,20 @@ export interface Seeder {
  * Opens the database, applies pending migrations, seeds an empty database when a seeder is given and
  * SEED_ON_START allows, and builds the server.
  */
-export async function startApp(config: Config, logger: Logger = createLogger(config.operations.logLevel), seeder?: Seeder): Promise<App> {
+export async function startApp(
+  config: Config,
+  logger: Logger = createLogger(config.operations.logLevel),
+  seeder?: Seeder,
+): Promise<App> {
   let database = await openDatabase({ ...config, poolSize: config.operations.poolSize });
   try {
     await migrateDatabase(database);
     if (seeder && config.seedOnStart && !(await seeder.hasPlans(database.db))) {
       const report = await seeder.seed(database.db);
-      logger.info(report, `seeded ${report.plansAdded} plan(s), ${report.projectsAdded} project(s), ${report.agenciesAdded} agencies`);
+      logger.info(
+        report,
+        `seeded ${report.plansAdded} plan(s), ${report.projectsAdded} project(s), ${report.agenciesAdded} agencies`,
+      );
     }
     database = await database.withStatementTimeout(config.operations.statementTimeoutMs);
     const server = await createServer(config, database, logger);

@@ -97,7 +97,11 @@ export interface IdempotencyConfig {
   maxResponseBytes: number;
 }
 
-export const DEFAULT_IDEMPOTENCY: IdempotencyConfig = { windowHours: 24, maxKeysPerCaller: 1000, maxResponseBytes: 256 * 1024 };
+export const DEFAULT_IDEMPOTENCY: IdempotencyConfig = {
+  windowHours: 24,
+  maxKeysPerCaller: 1000,
+  maxResponseBytes: 256 * 1024,
+};
 
 /** Limits, timeouts and the operational side. */
 export interface OperationsConfig {
@@ -131,7 +135,8 @@ export interface OperationsConfig {
   introspection: boolean;
 }
 
-/** How bearer tokens are checked. With none of secret, public key or JWKS URL, development signs with a local secret. */
+/** How bearer tokens are checked. With none of secret, public key or JWKS URL, development signs with a local secret.
+ * */
 export interface AuthConfig {
   /** HS256 shared secret (JWT_SECRET), at least 32 characters. */
   secret: string | null;
@@ -194,7 +199,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     } catch {
       ok = false;
     }
-    if (!ok) problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)');
+    if (!ok)
+      problems.push(
+        'DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset for the embedded database)',
+      );
   }
 
   const pgliteDataDir = env.PGLITE_DATA_DIR?.trim() || '.data/pglite';
@@ -218,7 +226,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const flag = (name: string, fallback: boolean): boolean => {
     const text = env[name]?.trim().toLowerCase();
     if (text === undefined || text === '') return fallback;
-    if (!['true', 'false', '1', '0', 'on', 'off'].includes(text)) problems.push(`${name} must be true or false, got "${env[name]}"`);
+    if (!['true', 'false', '1', '0', 'on', 'off'].includes(text))
+      problems.push(`${name} must be true or false, got "${env[name]}"`);
     return text === 'true' || text === '1' || text === 'on';
   };
   const megabytes = (name: string, fallbackBytes: number, max: number): number =>
@@ -228,7 +237,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (text === undefined || text === '') return fallback;
     const seconds = durationSeconds(text);
     if (seconds === null || seconds < min || seconds > max) {
-      problems.push(`${name} must be a duration such as 3600, 90m, 24h or 7d, from ${min} s to ${max} s, got "${text}"`);
+      problems.push(
+        `${name} must be a duration such as 3600, 90m, 24h or 7d, from ${min} s to ${max} s, got "${text}"`,
+      );
       return fallback;
     }
     return seconds;
@@ -239,12 +250,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const secret = env.JWT_SECRET?.length ? env.JWT_SECRET : null;
   if (secret !== null && secret.length < 32) problems.push('JWT_SECRET must be at least 32 characters long');
   const publicKey = env.JWT_PUBLIC_KEY?.trim() || null;
-  if (publicKey !== null && !publicKey.includes('BEGIN PUBLIC KEY')) problems.push('JWT_PUBLIC_KEY must be a PEM public key ("-----BEGIN PUBLIC KEY-----")');
+  if (publicKey !== null && !publicKey.includes('BEGIN PUBLIC KEY'))
+    problems.push('JWT_PUBLIC_KEY must be a PEM public key ("-----BEGIN PUBLIC KEY-----")');
   const jwksUrl = env.JWT_JWKS_URL?.trim() || null;
   if (jwksUrl !== null && !/^https?:\/\//.test(jwksUrl)) problems.push('JWT_JWKS_URL must be an http(s) URL');
   const requireAuthForReads = flag('REQUIRE_AUTH_FOR_READS', false);
   if (production && !secret && !publicKey && !jwksUrl) {
-    problems.push('In production set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL: tokens cannot be checked without a key');
+    problems.push(
+      'In production set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL: tokens cannot be checked without a key',
+    );
   }
 
   const limits: Limits = {
@@ -273,16 +287,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const idempotency: IdempotencyConfig = {
     windowHours: integer('IDEMPOTENCY_WINDOW_HOURS', DEFAULT_IDEMPOTENCY.windowHours, 1, 24 * 30),
     maxKeysPerCaller: integer('IDEMPOTENCY_MAX_KEYS', DEFAULT_IDEMPOTENCY.maxKeysPerCaller, 1, 1000000),
-    maxResponseBytes: integer('IDEMPOTENCY_MAX_RESPONSE_BYTES', DEFAULT_IDEMPOTENCY.maxResponseBytes, 1024, 64 * 1024 * 1024),
+    maxResponseBytes: integer(
+      'IDEMPOTENCY_MAX_RESPONSE_BYTES',
+      DEFAULT_IDEMPOTENCY.maxResponseBytes,
+      1024,
+      64 * 1024 * 1024,
+    ),
   };
 
   const corsText = env.CORS_ORIGINS?.trim() || '*';
-  const corsOrigins = corsText === '*' ? '*' : corsText.split(',').map((origin) => origin.trim()).filter(Boolean);
+  const corsOrigins =
+    corsText === '*'
+      ? '*'
+      : corsText
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean);
   if (corsOrigins !== '*' && corsOrigins.some((origin) => !/^https?:\/\/[^/\s]+$/.test(origin))) {
     problems.push('CORS_ORIGINS must be * or a comma-separated list of origins such as https://portal.example.org');
   }
   const redisUrl = env.REDIS_URL?.trim() || null;
-  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl))
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL');
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
@@ -291,18 +317,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (publicUrl !== null) {
     try {
       const url = new URL(publicUrl);
-      if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username) throw new Error('not a base URL');
+      if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username)
+        throw new Error('not a base URL');
       publicUrl = url.href.replace(/\/$/, '');
     } catch {
-      problems.push(`PUBLIC_URL must be an http(s) URL without query or credentials, such as https://registry.example.org, got "${publicUrl}"`);
+      problems.push(
+        `PUBLIC_URL must be an http(s) URL without query or credentials, such as https://registry.example.org, got "${publicUrl}"`,
+      );
       publicUrl = null;
     }
   }
   const metricsOperationsText = env.METRICS_OPERATIONS?.trim();
   const metricsOperations = metricsOperationsText
-    ? metricsOperationsText.split(',').map((name) => name.trim()).filter(Boolean)
+    ? metricsOperationsText
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean)
     : DEFAULT_METRICS_OPERATIONS;
-  if (metricsOperations.length > 1000 || metricsOperations.some((name) => !/^[_A-Za-z][_0-9A-Za-z]{0,99}$/.test(name))) {
+  if (
+    metricsOperations.length > 1000 ||
+    metricsOperations.some((name) => !/^[_A-Za-z][_0-9A-Za-z]{0,99}$/.test(name))
+  ) {
     problems.push('METRICS_OPERATIONS must be at most 1000 comma-separated GraphQL operation names');
   }
   const metricsPortText = env.METRICS_PORT?.trim();
@@ -333,7 +368,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const oc4idsPrefix = env.OC4IDS_PREFIX?.trim() || 'oc4ids-xxxxxx-';
   if (oc4idsPrefix.length > 100 || !oc4idsPrefix.endsWith('-') || /\s/.test(oc4idsPrefix)) {
-    problems.push(`OC4IDS_PREFIX must be 1 to 100 characters without spaces ending with "-", e.g. oc4ids-bu3kcz-; got "${oc4idsPrefix}"`);
+    problems.push(
+      `OC4IDS_PREFIX must be 1 to 100 characters without spaces ending with "-", e.g. oc4ids-bu3kcz-; got "${oc4idsPrefix}"`,
+    );
   }
 
   const auth: AuthConfig = {

@@ -34,11 +34,18 @@ async function main() {
   if (!url) throw new Error('FLOOR_DATABASE_URL is not set');
   const connections = Number(process.env.FLOOR_CONNECTIONS ?? '8');
   const port = Number(process.env.FLOOR_PORT ?? '0');
-  if (!Number.isInteger(connections) || connections < 1) throw new Error('FLOOR_CONNECTIONS must be a positive integer');
+  if (!Number.isInteger(connections) || connections < 1)
+    throw new Error('FLOOR_CONNECTIONS must be a positive integer');
 
   const { default: postgres } = await import('postgres');
-  const sql = postgres(url, { max: connections, onnotice: () => {}, connection: { application_name: 'ipr-bench-floor' } });
-  const text = Object.fromEntries(STATEMENTS.map((id) => [id, readFileSync(path.join(__dirname, `${id}.sql`), 'utf8')])) as Record<WorkloadId, string>;
+  const sql = postgres(url, {
+    max: connections,
+    onnotice: () => {},
+    connection: { application_name: 'ipr-bench-floor' },
+  });
+  const text = Object.fromEntries(
+    STATEMENTS.map((id) => [id, readFileSync(path.join(__dirname, `${id}.sql`), 'utf8')]),
+  ) as Record<WorkloadId, string>;
 
   const run = async (id: WorkloadId, params: (string | number)[]): Promise<string> => {
     const rows = await sql.unsafe<{ body: string }[]>(text[id], params, { prepare: true });

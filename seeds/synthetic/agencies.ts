@@ -63,7 +63,10 @@ export function generateAgencies(seed: number) {
     renamed: false,
     absorbedInto: null,
   }));
-  const order = shuffle(rng, provinces.map((p) => p.index));
+  const order = shuffle(
+    rng,
+    provinces.map((p) => p.index),
+  );
   const absorbed = order.slice(0, 6);
   const kept = order.slice(6);
   absorbed.forEach((i, k) => (provinces[i].absorbedInto = provinces[kept[k % kept.length]]));
@@ -89,17 +92,57 @@ export function generateAgencies(seed: number) {
   };
 
   const central = (code: string, name: string, nameEn: string, kind: AgencyKind, validFrom: string | null = null) =>
-    add({ code: `SYN-VN.${code}`, name, nameEn, kind, jurisdictionCode: 'SYN-VN', jurisdiction: 'Việt Nam (dữ liệu tổng hợp)', validFrom, validTo: null });
+    add({
+      code: `SYN-VN.${code}`,
+      name,
+      nameEn,
+      kind,
+      jurisdictionCode: 'SYN-VN',
+      jurisdiction: 'Việt Nam (dữ liệu tổng hợp)',
+      validFrom,
+      validTo: null,
+    });
   central('BGTVT', 'Bộ Giao thông vận tải (tổng hợp)', 'Ministry of Transport (synthetic)', 'MINISTRY');
   central('BXD', 'Bộ Xây dựng (tổng hợp)', 'Ministry of Construction (synthetic)', 'MINISTRY');
   central('BKHDT', 'Bộ Kế hoạch và Đầu tư (tổng hợp)', 'Ministry of Planning and Investment (synthetic)', 'MINISTRY');
   central('BTC', 'Bộ Tài chính (tổng hợp)', 'Ministry of Finance (synthetic)', 'MINISTRY');
-  central('BTNMT', 'Bộ Tài nguyên và Môi trường (tổng hợp)', 'Ministry of Natural Resources and Environment (synthetic)', 'MINISTRY');
-  central('BNNPTNT', 'Bộ Nông nghiệp và Phát triển nông thôn (tổng hợp)', 'Ministry of Agriculture and Rural Development (synthetic)', 'MINISTRY');
-  central('BNNMT', 'Bộ Nông nghiệp và Môi trường (tổng hợp)', 'Ministry of Agriculture and Environment (synthetic)', 'MINISTRY', RESTRUCTURE_DAY);
-  central('VEC', 'Tổng công ty Đầu tư phát triển đường cao tốc (tổng hợp)', 'Expressway Development Corporation (synthetic)', 'STATE_ENTERPRISE');
-  central('BQLDSDT', 'Ban Quản lý dự án đường sắt (tổng hợp)', 'Railway Project Management Unit (synthetic)', 'PROJECT_MANAGEMENT_BOARD');
-  for (const [from, to] of [['BGTVT', 'BXD'], ['BKHDT', 'BTC'], ['BTNMT', 'BNNMT'], ['BNNPTNT', 'BNNMT']] as const) {
+  central(
+    'BTNMT',
+    'Bộ Tài nguyên và Môi trường (tổng hợp)',
+    'Ministry of Natural Resources and Environment (synthetic)',
+    'MINISTRY',
+  );
+  central(
+    'BNNPTNT',
+    'Bộ Nông nghiệp và Phát triển nông thôn (tổng hợp)',
+    'Ministry of Agriculture and Rural Development (synthetic)',
+    'MINISTRY',
+  );
+  central(
+    'BNNMT',
+    'Bộ Nông nghiệp và Môi trường (tổng hợp)',
+    'Ministry of Agriculture and Environment (synthetic)',
+    'MINISTRY',
+    RESTRUCTURE_DAY,
+  );
+  central(
+    'VEC',
+    'Tổng công ty Đầu tư phát triển đường cao tốc (tổng hợp)',
+    'Expressway Development Corporation (synthetic)',
+    'STATE_ENTERPRISE',
+  );
+  central(
+    'BQLDSDT',
+    'Ban Quản lý dự án đường sắt (tổng hợp)',
+    'Railway Project Management Unit (synthetic)',
+    'PROJECT_MANAGEMENT_BOARD',
+  );
+  for (const [from, to] of [
+    ['BGTVT', 'BXD'],
+    ['BKHDT', 'BTC'],
+    ['BTNMT', 'BNNMT'],
+    ['BNNPTNT', 'BNNMT'],
+  ] as const) {
     successions.push({
       predecessor: `SYN-VN.${from}`,
       successor: `SYN-VN.${to}`,
@@ -112,14 +155,40 @@ export function generateAgencies(seed: number) {
 
   for (const p of provinces) {
     const agency = (code: string, name: string, nameEn: string, kind: AgencyKind, validFrom: string | null = null) =>
-      add({ code: `${p.code}.${code}`, name, nameEn, kind, jurisdictionCode: p.code, jurisdiction: p.jurisdiction, validFrom, validTo: null });
+      add({
+        code: `${p.code}.${code}`,
+        name,
+        nameEn,
+        kind,
+        jurisdictionCode: p.code,
+        jurisdiction: p.jurisdiction,
+        validFrom,
+        validTo: null,
+      });
     agency('UBND', `Ủy ban nhân dân tỉnh ${p.name}`, `${p.name} Provincial People's Committee`, 'PEOPLES_COMMITTEE');
     for (const d of DEPARTMENTS) {
-      agency(d.code, `${d.name} tỉnh ${p.name}`, `${p.name} ${d.nameEn}`, d.kind, d.code === 'SGTVT' && p.renamed ? RENAME_DAY : null);
+      agency(
+        d.code,
+        `${d.name} tỉnh ${p.name}`,
+        `${p.name} ${d.nameEn}`,
+        d.kind,
+        d.code === 'SGTVT' && p.renamed ? RENAME_DAY : null,
+      );
     }
-    agency('BQLDA', `Ban Quản lý dự án đầu tư xây dựng tỉnh ${p.name}`, `${p.name} Construction Investment Project Management Board`, 'PROJECT_MANAGEMENT_BOARD');
+    agency(
+      'BQLDA',
+      `Ban Quản lý dự án đầu tư xây dựng tỉnh ${p.name}`,
+      `${p.name} Construction Investment Project Management Board`,
+      'PROJECT_MANAGEMENT_BOARD',
+    );
     if (p.renamed) {
-      agency(RENAMED_DEPARTMENT.code, `${RENAMED_DEPARTMENT.name} tỉnh ${p.name}`, `${p.name} ${RENAMED_DEPARTMENT.nameEn}`, 'DEPARTMENT', '2008-04-01');
+      agency(
+        RENAMED_DEPARTMENT.code,
+        `${RENAMED_DEPARTMENT.name} tỉnh ${p.name}`,
+        `${p.name} ${RENAMED_DEPARTMENT.nameEn}`,
+        'DEPARTMENT',
+        '2008-04-01',
+      );
       successions.push({
         predecessor: `${p.code}.SGTCC`,
         successor: `${p.code}.SGTVT`,
@@ -130,7 +199,13 @@ export function generateAgencies(seed: number) {
       byCode.get(`${p.code}.SGTCC`)!.validTo = RENAME_DAY;
     }
     if (p.restructured) {
-      agency(MERGED_DEPARTMENT.code, `${MERGED_DEPARTMENT.name} tỉnh ${p.name}`, `${p.name} ${MERGED_DEPARTMENT.nameEn}`, 'DEPARTMENT', RESTRUCTURE_DAY);
+      agency(
+        MERGED_DEPARTMENT.code,
+        `${MERGED_DEPARTMENT.name} tỉnh ${p.name}`,
+        `${p.name} ${MERGED_DEPARTMENT.nameEn}`,
+        'DEPARTMENT',
+        RESTRUCTURE_DAY,
+      );
       for (const [from, to] of DEPARTMENT_MERGERS) {
         successions.push({
           predecessor: `${p.code}.${from}`,

@@ -6,7 +6,8 @@
  *
  * The parts live in seeds/synthetic/: random.ts (the seeded streams), dates.ts, money.ts, vocabulary.ts (word lists
  * and weights), agencies.ts, plans.ts, projects.ts with project-names.ts and status-history.ts, sources.ts, write.ts
- * (the inserts) and portfolio.ts (counting, deleting and generating the whole). This file (seeds/synthetic) is what others import.
+ * (the inserts) and portfolio.ts (counting, deleting and generating the whole). This file (seeds/synthetic) is what
+ * others import.
  */
 
 export {

@@ -40,8 +40,25 @@ export interface GenPlan {
   themedTasks: GenTask[];
 }
 
-const VERBS = ['Đầu tư xây dựng', 'Nâng cấp, mở rộng', 'Hoàn thành đầu tư', 'Triển khai thực hiện', 'Nghiên cứu, đề xuất đầu tư', 'Cải tạo, nâng cấp', 'Đẩy nhanh tiến độ', 'Huy động nguồn lực để đầu tư', 'Rà soát, cập nhật quy hoạch'];
-const DEADLINES = ['trong giai đoạn 2026 - 2030', 'hoàn thành trước năm 2030', 'định hướng đến năm 2035', 'trong giai đoạn 2021 - 2025', 'đến năm 2030, tầm nhìn đến năm 2045', 'theo lộ trình được phê duyệt'];
+const VERBS = [
+  'Đầu tư xây dựng',
+  'Nâng cấp, mở rộng',
+  'Hoàn thành đầu tư',
+  'Triển khai thực hiện',
+  'Nghiên cứu, đề xuất đầu tư',
+  'Cải tạo, nâng cấp',
+  'Đẩy nhanh tiến độ',
+  'Huy động nguồn lực để đầu tư',
+  'Rà soát, cập nhật quy hoạch',
+];
+const DEADLINES = [
+  'trong giai đoạn 2026 - 2030',
+  'hoàn thành trước năm 2030',
+  'định hướng đến năm 2035',
+  'trong giai đoạn 2021 - 2025',
+  'đến năm 2030, tầm nhìn đến năm 2045',
+  'theo lộ trình được phê duyệt',
+];
 const CONNECTORS = [
   'bảo đảm kết nối đồng bộ với hệ thống hạ tầng vùng Đông Nam Bộ',
   'ưu tiên bố trí vốn ngân sách nhà nước và huy động nguồn lực xã hội',
@@ -56,7 +73,8 @@ function generatePlan(rng: Rng, index: number, province: Province, large: boolea
   const issuer = `${province.code}.UBND`;
   const issuedOn = isoDay(dayBetween(rng, '2021-01-15', '2024-12-20'));
   const departments = (codes: string[]) => codes.map((c) => `${province.code}.${c}`);
-  const deptName = (agencyCode: string) => DEPARTMENTS.find((d) => agencyCode.endsWith(`.${d.code}`))?.name ?? 'Ban Quản lý dự án';
+  const deptName = (agencyCode: string) =>
+    DEPARTMENTS.find((d) => agencyCode.endsWith(`.${d.code}`))?.name ?? 'Ban Quản lý dự án';
   const place = () => pick(rng, [...province.districts, province.name]);
   const taskText = (theme: Theme) =>
     `${pick(rng, VERBS)} ${pick(rng, theme.objects)} ${pick(rng, ['tại', 'trên địa bàn', 'đoạn qua', 'khu vực'])} ${place()}` +
@@ -66,7 +84,9 @@ function generatePlan(rng: Rng, index: number, province: Province, large: boolea
   const tasks: GenTask[] = [];
   const addTasks = (section: GenSection, n: number, holder: GenSection | null) => {
     for (let i = 0; i < n; i++) {
-      const text = section.theme ? taskText(section.theme) : `${pick(rng, ['Quán triệt, tổ chức thực hiện', 'Tăng cường tuyên truyền, giám sát việc thực hiện', 'Lồng ghép với các chương trình, kế hoạch của tỉnh để thực hiện'])} các mục tiêu phát triển kết cấu hạ tầng đồng bộ tỉnh ${province.name}, ${pick(rng, DEADLINES)}.`;
+      const text = section.theme
+        ? taskText(section.theme)
+        : `${pick(rng, ['Quán triệt, tổ chức thực hiện', 'Tăng cường tuyên truyền, giám sát việc thực hiện', 'Lồng ghép với các chương trình, kế hoạch của tỉnh để thực hiện'])} các mục tiêu phát triển kết cấu hạ tầng đồng bộ tỉnh ${province.name}, ${pick(rng, DEADLINES)}.`;
       section.tasks.push(text);
       tasks.push({ code: `${section.number}.${i + 1}`, section, holder, theme: section.theme });
     }
@@ -84,12 +104,30 @@ function generatePlan(rng: Rng, index: number, province: Province, large: boolea
   };
   sections.push(first);
   addTasks(first, large ? 2 : int(rng, 0, 2), null);
-  sections.push({ number: 'II', parent: null, heading: 'NHIỆM VỤ VÀ GIẢI PHÁP', body: null, level: 1, assignments: [], tasks: [], theme: null });
+  sections.push({
+    number: 'II',
+    parent: null,
+    heading: 'NHIỆM VỤ VÀ GIẢI PHÁP',
+    body: null,
+    level: 1,
+    assignments: [],
+    tasks: [],
+    theme: null,
+  });
 
   const subsections = large ? 8 : int(rng, 3, 7);
   for (let k = 1; k <= subsections; k++) {
     const theme = pickTheme(rng);
-    const sub: GenSection = { number: `II.${k}`, parent: 'II', heading: theme.heading, body: null, level: 2, assignments: [], tasks: [], theme };
+    const sub: GenSection = {
+      number: `II.${k}`,
+      parent: 'II',
+      heading: theme.heading,
+      body: null,
+      level: 2,
+      assignments: [],
+      tasks: [],
+      theme,
+    };
     sections.push(sub);
     const items = large ? 5 : int(rng, 3, 6);
     for (let j = 0; j < items; j++) {
@@ -99,14 +137,26 @@ function generatePlan(rng: Rng, index: number, province: Province, large: boolea
       let heading: string;
       if (chance(rng, 0.7)) {
         const coordinating = sample(rng, others, int(rng, 1, 3));
-        assignments = [{ agency: lead, role: 'LEAD' }, ...coordinating.map((agency) => ({ agency, role: 'COORDINATING' as Role }))];
+        assignments = [
+          { agency: lead, role: 'LEAD' },
+          ...coordinating.map((agency) => ({ agency, role: 'COORDINATING' as Role })),
+        ];
         heading = `${deptName(lead)} chủ trì, phối hợp với ${coordinating.map(deptName).join(', ')} và các đơn vị liên quan tổ chức thực hiện:`;
       } else {
         const implementing = [lead, ...sample(rng, others, int(rng, 1, 3))];
         assignments = implementing.map((agency) => ({ agency, role: 'IMPLEMENTING' as Role }));
         heading = `${implementing.map(deptName).join(', ')} theo chức năng, nhiệm vụ được giao triển khai thực hiện:`;
       }
-      const item: GenSection = { number: `II.${k}.${LETTERS[j]}`, parent: sub.number, heading, body: null, level: 3, assignments, tasks: [], theme };
+      const item: GenSection = {
+        number: `II.${k}.${LETTERS[j]}`,
+        parent: sub.number,
+        heading,
+        body: null,
+        level: 3,
+        assignments,
+        tasks: [],
+        theme,
+      };
       sections.push(item);
       addTasks(item, large ? int(rng, 10, 15) : int(rng, 3, 9), item);
     }
@@ -114,14 +164,26 @@ function generatePlan(rng: Rng, index: number, province: Province, large: boolea
   // Document order: I, its tasks, II, II.1, II.1.a, ... — sections were pushed in that order.
   const title = `Kế hoạch phát triển kết cấu hạ tầng đồng bộ tỉnh ${province.name} giai đoạn 2021 - 2030, tầm nhìn đến năm 2045 (dữ liệu tổng hợp số ${index + 1})`;
   const titleEn = `Plan for synchronous infrastructure development of ${province.name} province, 2021-2030 with a vision to 2045 (synthetic plan ${index + 1})`;
-  return { code, title, titleEn, issuedOn, issuer, province, sections, tasks, themedTasks: tasks.filter((t) => t.theme !== null) };
+  return {
+    code,
+    title,
+    titleEn,
+    issuedOn,
+    issuer,
+    province,
+    sections,
+    tasks,
+    themedTasks: tasks.filter((t) => t.theme !== null),
+  };
 }
 
 /** The plans of a portfolio of `projectCount` projects: one per 2,000 projects, at least two; the first is large. */
 export function generatePlans(seed: number, provinces: Province[], projectCount: number): GenPlan[] {
   const planRng = stream(seed, 'plans');
   const planCount = Math.max(2, Math.round(projectCount / 2000));
-  return Array.from({ length: planCount }, (_, i) => generatePlan(planRng, i, provinces[i % provinces.length], i === 0));
+  return Array.from({ length: planCount }, (_, i) =>
+    generatePlan(planRng, i, provinces[i % provinces.length], i === 0),
+  );
 }
 
 /**

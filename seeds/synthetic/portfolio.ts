@@ -55,20 +55,29 @@ export async function countSyntheticRows(db: Db): Promise<{ projects: number; pl
   return { projects: Number(p.n), plans: Number(pl.n), agencies: Number(a.n) };
 }
 
-/** Deletes every SYN- row (projects, plans, agencies and what hangs off them) and the synthetic sources, in one transaction. */
+/** Deletes every SYN- row (projects, plans, agencies and what hangs off them) and the synthetic sources, in one
+ * transaction. */
 export async function deleteSyntheticPortfolio(db: Db): Promise<{ projects: number; plans: number; agencies: number }> {
   const pattern = `${SYNTHETIC_PREFIX}%`;
   return db.transaction(async (tx) => {
     // Projects first: their tasks, locations, history, funding and citations go with them (cascade).
-    const deletedProjects = await tx.delete(projects).where(like(projects.code, pattern)).returning({ id: projects.id });
+    const deletedProjects = await tx
+      .delete(projects)
+      .where(like(projects.code, pattern))
+      .returning({ id: projects.id });
     await tx.delete(sourceReferences).where(like(sourceReferences.url, `${SYNTHETIC_SOURCE_URL}%`));
     // Plans take their sections, tasks, targets and assignments with them.
     const deletedPlans = await tx.delete(plans).where(like(plans.code, pattern)).returning({ id: plans.id });
     const synthetic = tx.select({ id: agencies.id }).from(agencies).where(like(agencies.code, pattern));
     await tx
       .delete(agencySuccessions)
-      .where(or(inArray(agencySuccessions.predecessorId, synthetic), inArray(agencySuccessions.successorId, synthetic)));
-    const deletedAgencies = await tx.delete(agencies).where(like(agencies.code, pattern)).returning({ id: agencies.id });
+      .where(
+        or(inArray(agencySuccessions.predecessorId, synthetic), inArray(agencySuccessions.successorId, synthetic)),
+      );
+    const deletedAgencies = await tx
+      .delete(agencies)
+      .where(like(agencies.code, pattern))
+      .returning({ id: agencies.id });
     return { projects: deletedProjects.length, plans: deletedPlans.length, agencies: deletedAgencies.length };
   });
 }
@@ -93,7 +102,10 @@ export async function generateSyntheticPortfolio(db: Db, options: SyntheticOptio
   }
   const [{ n: fundingCount }] = await db.select({ n: count() }).from(fundingSources);
   if (Number(fundingCount) === 0) await seedDatabase(db);
-  const fundingRows = await db.select({ id: fundingSources.id, code: fundingSources.code }).from(fundingSources).where(inArray(fundingSources.code, FUNDING_CODES));
+  const fundingRows = await db
+    .select({ id: fundingSources.id, code: fundingSources.code })
+    .from(fundingSources)
+    .where(inArray(fundingSources.code, FUNDING_CODES));
   const fundingIds = new Map(fundingRows.map((r) => [r.code, r.id]));
   const missing = FUNDING_CODES.filter((c) => !fundingIds.has(c));
   if (missing.length > 0) throw new SyntheticDataError(`funding_sources lacks ${missing.join(', ')}`);
@@ -145,7 +157,8 @@ export async function generateSyntheticPortfolio(db: Db, options: SyntheticOptio
     onProgress?.(0, projectCount, 'projects');
     for (let start = 0; start < projectCount; start += PROJECT_CHUNK) {
       const chunk: GenProject[] = [];
-      for (let i = start; i < Math.min(projectCount, start + PROJECT_CHUNK); i++) chunk.push(generateProject(projectRng, i, width, ctx, taskCursor));
+      for (let i = start; i < Math.min(projectCount, start + PROJECT_CHUNK); i++)
+        chunk.push(generateProject(projectRng, i, width, ctx, taskCursor));
       const counts = await insertProjects(tx, chunk, { agencyIds, taskIds, fundingIds, sourceIds, seed });
       report.projects += chunk.length;
       report.allocations += counts.allocations;

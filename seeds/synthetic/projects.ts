@@ -44,7 +44,13 @@ export interface GenProject {
   plannedStart: string | null;
   plannedCompletion: string | null;
   lengthKm: string | null;
-  total: { amount: string; currency: 'VND' | ForeignCurrency; rate: string | null; rateDate: string | null; note: string | null } | null;
+  total: {
+    amount: string;
+    currency: 'VND' | ForeignCurrency;
+    rate: string | null;
+    rateDate: string | null;
+    note: string | null;
+  } | null;
   tasks: string[]; // `${planCode}|${taskCode}`
   locations: { name: string; level: LocationLevel; description: string | null; geometry: unknown }[];
   history: { status: Status; effectiveOn: string; note: string | null }[];
@@ -75,18 +81,31 @@ function companyName(rng: Rng) {
   return `${pick(rng, COMPANY_FORMS)} ${pick(rng, COMPANY_WORDS)}`;
 }
 
-function financierFor(rng: Rng, source: string, province: Province): { name: string | null; currency: 'VND' | ForeignCurrency } {
+function financierFor(
+  rng: Rng,
+  source: string,
+  province: Province,
+): { name: string | null; currency: 'VND' | ForeignCurrency } {
   switch (source) {
     case 'ODA': {
       const lender = pickLender(rng);
       return { name: lender.name, currency: chance(rng, 0.8) ? lender.currency : 'VND' };
     }
     case 'CENTRAL_BUDGET':
-      return { name: pick(rng, ['Ngân sách trung ương', 'Ngân sách trung ương (vốn đầu tư công trung hạn)', 'Chương trình mục tiêu quốc gia']), currency: 'VND' };
+      return {
+        name: pick(rng, [
+          'Ngân sách trung ương',
+          'Ngân sách trung ương (vốn đầu tư công trung hạn)',
+          'Chương trình mục tiêu quốc gia',
+        ]),
+        currency: 'VND',
+      };
     case 'PROVINCIAL_BUDGET':
       return { name: `Ngân sách tỉnh ${province.name}`, currency: 'VND' };
     case 'PPP': {
-      const name = chance(rng, 0.6) ? `Liên danh ${companyName(rng)} – ${companyName(rng)}` : `Nhà đầu tư BOT: ${companyName(rng)}`;
+      const name = chance(rng, 0.6)
+        ? `Liên danh ${companyName(rng)} – ${companyName(rng)}`
+        : `Nhà đầu tư BOT: ${companyName(rng)}`;
       return { name, currency: chance(rng, 0.1) ? 'USD' : 'VND' };
     }
     case 'LAND_VALUE_CAPTURE':
@@ -94,11 +113,19 @@ function financierFor(rng: Rng, source: string, province: Province): { name: str
     case 'PRIVATE':
       return { name: companyName(rng), currency: chance(rng, 0.05) ? 'USD' : 'VND' };
     default:
-      return chance(rng, 0.5) ? { name: `Quỹ Đầu tư phát triển tỉnh ${province.name}`, currency: 'VND' } : { name: null, currency: 'VND' };
+      return chance(rng, 0.5)
+        ? { name: `Quỹ Đầu tư phát triển tỉnh ${province.name}`, currency: 'VND' }
+        : { name: null, currency: 'VND' };
   }
 }
 
-export function generateProject(rng: Rng, index: number, width: number, ctx: ProjectContext, taskCursor: Int32Array): GenProject {
+export function generateProject(
+  rng: Rng,
+  index: number,
+  width: number,
+  ctx: ProjectContext,
+  taskCursor: Int32Array,
+): GenProject {
   const plan = ctx.plans[ctx.planOf[index]];
   const province = plan.province;
   // Tasks: the plan's tasks in turn (so every task gets projects), then 0-2 more from the same section or plan.
@@ -115,11 +142,17 @@ export function generateProject(rng: Rng, index: number, width: number, ctx: Pro
   const sector = theme && chance(rng, 0.75) ? themeSector(theme)(rng) : pickSector(rng);
   const type = pickType(rng);
   const d = pick(rng, province.districts);
-  const d2 = pick(rng, province.districts.filter((x) => x !== d));
+  const d2 = pick(
+    rng,
+    province.districts.filter((x) => x !== d),
+  );
   const c = commune(rng);
   const r = pick(rng, RIVERS);
   const median = TRANSPORT_LENGTH_MEDIAN[sector];
-  const length = median !== undefined && chance(rng, 0.6) ? Math.max(0.2, Math.round(median * Math.exp(0.8 * normal(rng)) * 10) / 10) : null;
+  const length =
+    median !== undefined && chance(rng, 0.6)
+      ? Math.max(0.2, Math.round(median * Math.exp(0.8 * normal(rng)) * 10) / 10)
+      : null;
   const names = projectNames(rng, sector, province, d, d2, c, r, length);
 
   // Status history first; planned dates agree with it.
@@ -138,7 +171,10 @@ export function generateProject(rng: Rng, index: number, width: number, ctx: Pro
       : start + int(rng, 365, 6 * 365);
   } else {
     const lastDay = history[history.length - 1].day;
-    start = Math.min(toDay('2040-06-30'), Math.max(minStart, lastDay + (final === 'PLANNED' ? int(rng, 180, 5000) : int(rng, 90, 2500))));
+    start = Math.min(
+      toDay('2040-06-30'),
+      Math.max(minStart, lastDay + (final === 'PLANNED' ? int(rng, 180, 5000) : int(rng, 90, 2500))),
+    );
     completion = start + int(rng, 365, 8 * 365);
   }
   completion = Math.min(completion, maxDay);
@@ -187,22 +223,40 @@ export function generateProject(rng: Rng, index: number, width: number, ctx: Pro
   const nLocations = pickLocationCount(rng);
   const point = () =>
     chance(rng, 0.3)
-      ? { type: 'Point', coordinates: [Math.round((104 + rng() * 4.5) * 1e6) / 1e6, Math.round((9 + rng() * 12) * 1e6) / 1e6] }
+      ? {
+          type: 'Point',
+          coordinates: [Math.round((104 + rng() * 4.5) * 1e6) / 1e6, Math.round((9 + rng() * 12) * 1e6) / 1e6],
+        }
       : null;
   locations.push(
     length !== null
-      ? { name: `${d} – ${d2}`, level: 'CORRIDOR', description: `Tuyến dài khoảng ${length} km qua tỉnh ${province.name}`, geometry: null }
+      ? {
+          name: `${d} – ${d2}`,
+          level: 'CORRIDOR',
+          description: `Tuyến dài khoảng ${length} km qua tỉnh ${province.name}`,
+          geometry: null,
+        }
       : { name: province.jurisdiction, level: 'PROVINCE', description: null, geometry: null },
   );
   if (nLocations >= 2) {
     const kind = pick(rng, ['Huyện', 'Thị xã', 'Thành phố']);
-    locations.push({ name: `${kind} ${d}, tỉnh ${province.name}`, level: 'DISTRICT', description: null, geometry: null });
+    locations.push({
+      name: `${kind} ${d}, tỉnh ${province.name}`,
+      level: 'DISTRICT',
+      description: null,
+      geometry: null,
+    });
   }
   if (nLocations >= 3) {
     locations.push(
       chance(rng, 0.7)
         ? { name: `Xã ${c}, huyện ${d}`, level: 'COMMUNE', description: null, geometry: point() }
-        : { name: `Khu đất dự án ${c}`, level: 'SITE', description: `Khu đất tại xã ${c}, huyện ${d}`, geometry: point() },
+        : {
+            name: `Khu đất dự án ${c}`,
+            level: 'SITE',
+            description: `Khu đất tại xã ${c}, huyện ${d}`,
+            geometry: point(),
+          },
     );
   }
 

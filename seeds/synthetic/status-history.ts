@@ -61,8 +61,14 @@ function gapAfter(rng: Rng, status: Status): number {
 }
 
 const HISTORY_NOTES: Partial<Record<Status, string[]>> = {
-  SUSPENDED: ['Tạm dừng do vướng mặt bằng (dữ liệu tổng hợp).', 'Tạm dừng để điều chỉnh chủ trương đầu tư (dữ liệu tổng hợp).'],
-  CANCELLED: ['Dừng thực hiện, chuyển sang hình thức đầu tư khác (dữ liệu tổng hợp).', 'Không bố trí được vốn (dữ liệu tổng hợp).'],
+  SUSPENDED: [
+    'Tạm dừng do vướng mặt bằng (dữ liệu tổng hợp).',
+    'Tạm dừng để điều chỉnh chủ trương đầu tư (dữ liệu tổng hợp).',
+  ],
+  CANCELLED: [
+    'Dừng thực hiện, chuyển sang hình thức đầu tư khác (dữ liệu tổng hợp).',
+    'Không bố trí được vốn (dữ liệu tổng hợp).',
+  ],
   COMPLETED: ['Hoàn thành, đưa vào khai thác (dữ liệu tổng hợp).'],
 };
 
@@ -78,7 +84,8 @@ export function generateHistory(rng: Rng, final: Status) {
     const available = REF - days[uc];
     const sum = gaps.reduce((a, b) => a + b, 0);
     const scale = sum > available ? available / sum : 1;
-    for (let i = uc + 1; i < path.length; i++) days[i] = days[i - 1] + Math.max(1, Math.floor(gaps[i - uc - 1] * scale));
+    for (let i = uc + 1; i < path.length; i++)
+      days[i] = days[i - 1] + Math.max(1, Math.floor(gaps[i - uc - 1] * scale));
   } else {
     const last = path.length - 1;
     days[last] = dayBetween(rng, '2018-01-01', REF);

@@ -90,8 +90,8 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
     },
     // Fail fast when the server is away, rather than holding requests for the default 30 s.
     connect_timeout: 3,
-    // postgres.js waits before reconnecting, exponentially in the failures of the whole pool (up to 20 s by default), and
-    // queued queries wait with it: in an outage requests would hang for many seconds. Keep the wait short.
+    // postgres.js waits before reconnecting, exponentially in the failures of the whole pool (up to 20 s by default),
+    // and queued queries wait with it: in an outage requests would hang for many seconds. Keep the wait short.
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     connection: {
       application_name: 'infrastructure-plan-registry',
@@ -106,7 +106,10 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
     await client`select 1`;
   } catch (error) {
     await client.end({ timeout: 1 }).catch(() => {});
-    throw new Error(`Cannot use the database at ${url.hostname}:${url.port || 5432}${url.pathname}: ${connectionProblem(error)}`, { cause: error });
+    throw new Error(
+      `Cannot use the database at ${url.hostname}:${url.port || 5432}${url.pathname}: ${connectionProblem(error)}`,
+      { cause: error },
+    );
   }
   // The first connection has read PostgreSQL's array types into the pool's shared options. postgres.js would read
   // them again on every new connection, from an async function nobody awaits: when PostgreSQL restarts while a new

@@ -24,10 +24,18 @@ export function databaseFailure(error: unknown): DatabaseFailure {
   for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
     const { code, message } = current as { code?: unknown; message?: unknown };
     // The request was abandoned (its client left, or it timed out) and its statements cancelled.
-    if (code === 'REQUEST_ABANDONED' || (code === '57014' && typeof message === 'string' && /user request/.test(message))) return 'abandoned';
+    if (
+      code === 'REQUEST_ABANDONED' ||
+      (code === '57014' && typeof message === 'string' && /user request/.test(message))
+    )
+      return 'abandoned';
     if (code === '57014') return 'timeout'; // query_canceled: statement_timeout
     if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return 'unavailable';
-    if (typeof message === 'string' && /PGlite is closed|Connection terminated|connection (is )?closed|write after end/i.test(message)) return 'unavailable';
+    if (
+      typeof message === 'string' &&
+      /PGlite is closed|Connection terminated|connection (is )?closed|write after end/i.test(message)
+    )
+      return 'unavailable';
     current = (current as { cause?: unknown }).cause;
   }
   return null;

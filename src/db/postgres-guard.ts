@@ -40,7 +40,9 @@ const NEVER = new Promise<never>(() => {});
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function connectionClosed(): Error {
-  return Object.assign(new Error('write CONNECTION_CLOSED (the transaction lost its connection)'), { code: 'CONNECTION_CLOSED' });
+  return Object.assign(new Error('write CONNECTION_CLOSED (the transaction lost its connection)'), {
+    code: 'CONNECTION_CLOSED',
+  });
 }
 
 /** The error a statement of an abandoned request fails with. */
@@ -53,14 +55,22 @@ export class RequestAbandoned extends Error {
 
 function isConnectionLoss(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('CONNECTION_') || code === 'ECONNRESET' || code === 'EPIPE' || code.startsWith('57P0'));
+  return (
+    typeof code === 'string' &&
+    (code.startsWith('CONNECTION_') || code === 'ECONNRESET' || code === 'EPIPE' || code.startsWith('57P0'))
+  );
 }
 
 /** On a guarded client: the same client (a transaction's too) with a request's statements tracked in a scope. */
 export const WITH_SCOPE = Symbol('withScope');
 
 /** `sql` as Drizzle should see it: with the transaction guard, and with `scope`'s statements tracked when given. */
-export function guardedSql(sql: Sql, state: GuardState, scope: StatementScope | null = null, tx: Transaction | null = null): Sql {
+export function guardedSql(
+  sql: Sql,
+  state: GuardState,
+  scope: StatementScope | null = null,
+  tx: Transaction | null = null,
+): Sql {
   return new Proxy(sql, {
     get(target, property, receiver) {
       switch (property) {
@@ -79,7 +89,13 @@ export function guardedSql(sql: Sql, state: GuardState, scope: StatementScope | 
   });
 }
 
-function unsafe(target: Sql, state: GuardState, scope: StatementScope | null, tx: Transaction | null, args: Parameters<Sql['unsafe']>) {
+function unsafe(
+  target: Sql,
+  state: GuardState,
+  scope: StatementScope | null,
+  tx: Transaction | null,
+  args: Parameters<Sql['unsafe']>,
+) {
   if (scope?.signal.aborted) throw new RequestAbandoned();
   if (tx && (tx.closed || tx.seen !== state.closes)) return deferred(target, state, scope, tx, args);
   return track(target.unsafe(...args), scope);
@@ -89,7 +105,13 @@ function unsafe(target: Sql, state: GuardState, scope: StatementScope | null, tx
  * A statement of a transaction while some connection has closed: sent after a turn of the event loop, once it is
  * known whether the transaction's own connection is the one (then it fails instead of being sent).
  */
-function deferred(target: Sql, state: GuardState, scope: StatementScope | null, tx: Transaction, args: Parameters<Sql['unsafe']>) {
+function deferred(
+  target: Sql,
+  state: GuardState,
+  scope: StatementScope | null,
+  tx: Transaction,
+  args: Parameters<Sql['unsafe']>,
+) {
   let values = false;
   const run = async () => {
     await look(state, tx);

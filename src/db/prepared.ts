@@ -37,8 +37,11 @@ interface Decoder {
 }
 
 /** Drizzle's own ordering of a selection (the order it reads columns back in), found at run time. */
-const orderSelectedFields = (drizzle as unknown as { orderSelectedFields?: (fields: Record<string, unknown>) => OrderedField[] }).orderSelectedFields;
-if (typeof orderSelectedFields !== 'function') throw new Error('drizzle-orm no longer exports orderSelectedFields: update src/db/prepared.ts');
+const orderSelectedFields = (
+  drizzle as unknown as { orderSelectedFields?: (fields: Record<string, unknown>) => OrderedField[] }
+).orderSelectedFields;
+if (typeof orderSelectedFields !== 'function')
+  throw new Error('drizzle-orm no longer exports orderSelectedFields: update src/db/prepared.ts');
 
 let counter = 0;
 const dialect = new PgDialect();
@@ -51,9 +54,10 @@ const noopDecode = (drizzle.sql`` as unknown as { decoder: Decoder }).decoder.ma
  * A read built by `build` (a select whose variable parts are `sql.placeholder(name)`), run with `values` for the
  * placeholders. Only flat selections (a table, or columns and SQL expressions by name) are supported.
  */
-export function preparedRead<Builder extends SelectBuilder & { _: { result: unknown[] } }, Values extends Record<string, unknown> = Record<string, unknown>>(
-  build: (db: Db) => Builder,
-): PreparedRead<Builder['_']['result'][number], Values> {
+export function preparedRead<
+  Builder extends SelectBuilder & { _: { result: unknown[] } },
+  Values extends Record<string, unknown> = Record<string, unknown>,
+>(build: (db: Db) => Builder): PreparedRead<Builder['_']['result'][number], Values> {
   const name = `ipr_${(counter += 1).toString(36)}`;
   let shape: Shape | null = null;
   return (db, values) => {
@@ -66,7 +70,10 @@ export function preparedRead<Builder extends SelectBuilder & { _: { result: unkn
  * Runs a select built for this one call (its text varies, so it is not kept as a prepared statement), with the row
  * mapper of `preparedRead`: for long results the mapping is most of the cost.
  */
-export function runSelect<Builder extends SelectBuilder & { _: { result: unknown[] } }>(db: Db, builder: Builder): Promise<Builder['_']['result'][number][]> {
+export function runSelect<Builder extends SelectBuilder & { _: { result: unknown[] } }>(
+  db: Db,
+  builder: Builder,
+): Promise<Builder['_']['result'][number][]> {
   return runSelectWithin(db, builder, (inner) => inner, []);
 }
 
@@ -86,20 +93,36 @@ export function runSelectWithin<Builder extends SelectBuilder & { _: { result: u
 }
 
 interface PreparingSession {
-  prepareQuery(query: Query, fields: unknown[] | undefined, name: string | undefined, isResponseInArrayMode: boolean, map?: (rows: unknown[][]) => unknown[]): { execute(values: Record<string, unknown>): Promise<unknown> };
+  prepareQuery(
+    query: Query,
+    fields: unknown[] | undefined,
+    name: string | undefined,
+    isResponseInArrayMode: boolean,
+    map?: (rows: unknown[][]) => unknown[],
+  ): { execute(values: Record<string, unknown>): Promise<unknown> };
 }
 
 /**
  * Sends `query` through the session of `db` (its request's tally, its transaction): named, it is a prepared
  * statement; with a shape, rows come back as arrays and are mapped by it, else as objects.
  */
-function run(db: Db, query: Query, name: string | undefined, shape: Shape | null, values: Record<string, unknown>): Promise<unknown> {
+function run(
+  db: Db,
+  query: Query,
+  name: string | undefined,
+  shape: Shape | null,
+  values: Record<string, unknown>,
+): Promise<unknown> {
   const session = (db as unknown as { session: PreparingSession }).session;
-  return shape ? session.prepareQuery(query, shape.fields, name, true, shape.map).execute(values) : session.prepareQuery(query, undefined, name, false).execute(values);
+  return shape
+    ? session.prepareQuery(query, shape.fields, name, true, shape.map).execute(values)
+    : session.prepareQuery(query, undefined, name, false).execute(values);
 }
 
 function compile(builder: SelectBuilder, extraKeys: string[] = []): Shape {
-  const fields = orderSelectedFields!((builder as unknown as { getSelectedFields(): Record<string, unknown> }).getSelectedFields());
+  const fields = orderSelectedFields!(
+    (builder as unknown as { getSelectedFields(): Record<string, unknown> }).getSelectedFields(),
+  );
   const keys = fields.map(({ path }) => {
     if (path.length !== 1) throw new Error(`preparedRead supports flat selections only, got ${path.join('.')}`);
     return path[0];

@@ -153,7 +153,10 @@ export const agencies = pgTable(
     uniqueIndex('agencies_code_lower_key').on(sql`lower(${t.code})`),
     index('agencies_kind_idx').on(t.kind),
     index('agencies_jurisdiction_code_idx').on(t.jurisdictionCode),
-    check('agencies_valid_range_check', sql`${t.validTo} is null or ${t.validFrom} is null or ${t.validTo} > ${t.validFrom}`),
+    check(
+      'agencies_valid_range_check',
+      sql`${t.validTo} is null or ${t.validFrom} is null or ${t.validTo} > ${t.validFrom}`,
+    ),
   ],
 );
 
@@ -425,7 +428,10 @@ export const projects = pgTable(
     index('projects_search_text_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
     check('projects_version_check', sql`${t.version} >= 1`),
     check('projects_length_check', sql`${t.lengthKm} is null or ${t.lengthKm} >= 0`),
-    check('projects_period_check', sql`${t.plannedStart} is null or ${t.plannedCompletion} is null or ${t.plannedCompletion} >= ${t.plannedStart}`),
+    check(
+      'projects_period_check',
+      sql`${t.plannedStart} is null or ${t.plannedCompletion} is null or ${t.plannedCompletion} >= ${t.plannedStart}`,
+    ),
     check(
       'projects_total_investment_check',
       sql`(${t.totalInvestmentAmount} is null or ${t.totalInvestmentAmount} >= 0)
@@ -537,7 +543,10 @@ export const fundingAllocations = pgTable(
         or (${t.currency} = 'VND' and ${t.amountVnd} = ${t.amount})
         or (${t.currency} <> 'VND' and ${t.amount} is not null and (${t.rateToVnd} is null) = (${t.amountVnd} is null))`,
     ),
-    check('funding_allocations_fiscal_year_check', sql`${t.fiscalYear} is null or ${t.fiscalYear} between 1900 and 2200`),
+    check(
+      'funding_allocations_fiscal_year_check',
+      sql`${t.fiscalYear} is null or ${t.fiscalYear} between 1900 and 2200`,
+    ),
   ],
 );
 
@@ -603,7 +612,10 @@ export const idempotencyKeys = pgTable(
     httpStatus: integer('http_status'),
     createdAt: timestamps.createdAt,
   },
-  (t) => [primaryKey({ name: 'idempotency_keys_pkey', columns: [t.subject, t.key] }), index('idempotency_keys_created_at_idx').on(t.createdAt)],
+  (t) => [
+    primaryKey({ name: 'idempotency_keys_pkey', columns: [t.subject, t.key] }),
+    index('idempotency_keys_created_at_idx').on(t.createdAt),
+  ],
 );
 
 export type LegalDocumentRow = typeof legalDocuments.$inferSelect;

@@ -59,9 +59,14 @@ export function compiledExecution(schema: GraphQLSchema, maxBytes: number): Gate
       // Without an operation (none of that name, or several and no name) graphql-js says what is wrong.
       plan = INTERPRET;
     } else {
-      const made = compileQuery(schema, document, operationName ?? undefined, { customJSONSerializer: false, debug: true } as never);
-      const source = (made as { __DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation?: string }).__DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation;
-      delete (made as { __DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation?: string }).__DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation;
+      const made = compileQuery(schema, document, operationName ?? undefined, {
+        customJSONSerializer: false,
+        debug: true,
+      } as never);
+      const source = (made as { __DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation?: string })
+        .__DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation;
+      delete (made as { __DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation?: string })
+        .__DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation;
       // The generated source is kept by V8 with its code and closures: measured at about 3 bytes of heap per
       // character before the plan first runs (200 plans of 717 kB source took 2.2 MB each); counted as 6 for what
       // running it adds.
@@ -80,7 +85,13 @@ export function compiledExecution(schema: GraphQLSchema, maxBytes: number): Gate
     const plan = planOf(document, requestContext.operation, operationName, queryHash);
     let result: ExecutionResult;
     if (plan === INTERPRET) {
-      result = await execute({ schema, document, operationName, contextValue: context, variableValues: request.variables });
+      result = await execute({
+        schema,
+        document,
+        operationName,
+        contextValue: context,
+        variableValues: request.variables,
+      });
     } else if (!isCompiledQuery(plan)) {
       return plan as ExecutionResult;
     } else {
@@ -109,10 +120,15 @@ export function compiledExecution(schema: GraphQLSchema, maxBytes: number): Gate
 }
 
 /**
- * graphql-jit's errors are frozen look-alikes of graphql-js's; error formatting expects the real class, with the resolver's own error as `originalError`.
+ * graphql-jit's errors are frozen look-alikes of graphql-js's; error formatting expects the real class, with the
+ * resolver's own error as `originalError`.
  */
 function asGraphQLError(error: GraphQLError): GraphQLError {
-  const copy = new GraphQLError(error.message, { path: error.path, originalError: error.originalError ?? undefined, extensions: error.extensions });
+  const copy = new GraphQLError(error.message, {
+    path: error.path,
+    originalError: error.originalError ?? undefined,
+    extensions: error.extensions,
+  });
   (copy as { locations: GraphQLError['locations'] }).locations = error.locations;
   return copy;
 }
@@ -145,18 +161,34 @@ function namedType(type: TypeNode): string {
 /** Input object types that contain, at any depth, a type that contains itself. */
 export function recursiveInputTypes(schema: GraphQLSchema): Set<string> {
   const inputs = Object.values(schema.getTypeMap()).filter(isInputObjectType);
-  const children = new Map(inputs.map((type) => [type.name, Object.values(type.getFields()).map((field) => getNamedType(field.type)).filter(isInputObjectType).map((child) => child.name)]));
+  const children = new Map(
+    inputs.map((type) => [
+      type.name,
+      Object.values(type.getFields())
+        .map((field) => getNamedType(field.type))
+        .filter(isInputObjectType)
+        .map((child) => child.name),
+    ]),
+  );
   const reachable = (from: string): Set<string> => {
     const seen = new Set<string>();
     const visit = (name: string) => {
-      for (const child of children.get(name) ?? []) if (!seen.has(child)) (seen.add(child), visit(child));
+      for (const child of children.get(name) ?? [])
+        if (!seen.has(child)) {
+          seen.add(child);
+          visit(child);
+        }
     };
     visit(from);
     return seen;
   };
   const closure = new Map(inputs.map((type) => [type.name, reachable(type.name)]));
   const cyclic = new Set(inputs.filter((type) => closure.get(type.name)!.has(type.name)).map((type) => type.name));
-  return new Set(inputs.filter((type) => cyclic.has(type.name) || [...closure.get(type.name)!].some((name) => cyclic.has(name))).map((type) => type.name));
+  return new Set(
+    inputs
+      .filter((type) => cyclic.has(type.name) || [...closure.get(type.name)!].some((name) => cyclic.has(name)))
+      .map((type) => type.name),
+  );
 }
 
 type Listener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];

@@ -19,16 +19,31 @@ export function observationPlugin(logger: Logger): ApolloServerPlugin<Context> {
           for (const error of errors) {
             const original = unwrapResolverError(error);
             const code = error.extensions?.code;
-            if (original instanceof GraphQLError && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
+            if (
+              original instanceof GraphQLError &&
+              typeof code === 'string' &&
+              code !== ErrorCode.INTERNAL_SERVER_ERROR
+            )
+              continue;
             const failure = databaseFailure(original);
             if (failure === 'abandoned') continue;
-            if (failure) logger.warn({ reqId: contextValue.requestId, err: original, path: error.path }, `database ${failure} while answering a request`);
-            else logger.error({ reqId: contextValue.requestId, err: original, path: error.path }, 'unexpected error while answering a request');
+            if (failure)
+              logger.warn(
+                { reqId: contextValue.requestId, err: original, path: error.path },
+                `database ${failure} while answering a request`,
+              );
+            else
+              logger.error(
+                { reqId: contextValue.requestId, err: original, path: error.path },
+                'unexpected error while answering a request',
+              );
           }
         },
         async willSendResponse({ contextValue, response }) {
           if (response.body.kind === 'single') {
-            contextValue.observation.errorCodes = (response.body.singleResult.errors ?? []).map((e) => String(e.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
+            contextValue.observation.errorCodes = (response.body.singleResult.errors ?? []).map((e) =>
+              String(e.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR),
+            );
           }
         },
       };
@@ -53,13 +68,24 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown): Gra
   const base = { locations: formatted.locations, path: formatted.path };
   switch (databaseFailure(original)) {
     case 'abandoned':
-      return { ...base, message: 'The request was abandoned and its statements cancelled.', extensions: { code: 'REQUEST_ABANDONED' } };
+      return {
+        ...base,
+        message: 'The request was abandoned and its statements cancelled.',
+        extensions: { code: 'REQUEST_ABANDONED' },
+      };
     case 'unavailable':
-      return { ...base, message: 'The database is not reachable right now. Retry in a few seconds.', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+      return {
+        ...base,
+        message: 'The database is not reachable right now. Retry in a few seconds.',
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+      };
     case 'timeout':
-      return { ...base, message: 'The query ran longer than the statement timeout and was stopped. Ask for less.', extensions: { code: 'QUERY_TIMEOUT' } };
+      return {
+        ...base,
+        message: 'The query ran longer than the statement timeout and was stopped. Ask for less.',
+        extensions: { code: 'QUERY_TIMEOUT' },
+      };
     default:
       return { ...base, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   }
 }
-

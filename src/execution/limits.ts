@@ -85,15 +85,26 @@ export function measureOperation(
   checkers: Record<string, InputChecker> = {},
 ): OperationMeasure {
   const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
   const root = schema.getRootType(operation.operation);
   if (!root) throw limitError('The schema has no root type for this operation.', 'BAD_REQUEST', 0);
   const walk: Walk = { schema, fragments, variables, limits, checkers, inputValues: 0 };
-  const measured = selection(walk, root, collectFields(schema, fragments, variables, root, operation.selectionSet), false);
+  const measured = selection(
+    walk,
+    root,
+    collectFields(schema, fragments, variables, root, operation.selectionSet),
+    false,
+  );
   return { ...measured, directives: countDirectives(operation, fragments) };
 }
 
-function selection(walk: Walk, parent: GraphQLObjectType, fields: Map<string, readonly FieldNode[]>, introspection: boolean): Measured {
+function selection(
+  walk: Walk,
+  parent: GraphQLObjectType,
+  fields: Map<string, readonly FieldNode[]>,
+  introspection: boolean,
+): Measured {
   let depth = 0;
   let aliases = 0;
   let cost = 0;
@@ -119,7 +130,11 @@ function selection(walk: Walk, parent: GraphQLObjectType, fields: Map<string, re
   return { depth, aliases, cost };
 }
 
-function fieldOf(schema: GraphQLSchema, parent: GraphQLObjectType, name: string): GraphQLField<unknown, unknown> | undefined {
+function fieldOf(
+  schema: GraphQLSchema,
+  parent: GraphQLObjectType,
+  name: string,
+): GraphQLField<unknown, unknown> | undefined {
   // graphql-js keeps its meta fields apart from the query type's own fields.
   if (parent === schema.getQueryType()) {
     if (name === '__schema') return SchemaMetaFieldDef as GraphQLField<unknown, unknown>;
@@ -128,20 +143,38 @@ function fieldOf(schema: GraphQLSchema, parent: GraphQLObjectType, name: string)
   return parent.getFields()[name];
 }
 
-function children(walk: Walk, field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[], introspection: boolean): Measured {
+function children(
+  walk: Walk,
+  field: GraphQLField<unknown, unknown>,
+  nodes: readonly FieldNode[],
+  introspection: boolean,
+): Measured {
   const type = getNamedType(field.type);
   if (!isCompositeType(type)) return { depth: 0, aliases: 0, cost: 0 };
   const runtimeTypes = isAbstractType(type) ? walk.schema.getPossibleTypes(type) : isObjectType(type) ? [type] : [];
   let best: Measured = { depth: 0, aliases: 0, cost: 0 };
   for (const runtime of runtimeTypes) {
-    const measured = selection(walk, runtime, collectSubfields(walk.schema, walk.fragments, walk.variables, runtime, nodes), introspection);
-    best = { depth: Math.max(best.depth, measured.depth), aliases: Math.max(best.aliases, measured.aliases), cost: Math.max(best.cost, measured.cost) };
+    const measured = selection(
+      walk,
+      runtime,
+      collectSubfields(walk.schema, walk.fragments, walk.variables, runtime, nodes),
+      introspection,
+    );
+    best = {
+      depth: Math.max(best.depth, measured.depth),
+      aliases: Math.max(best.aliases, measured.aliases),
+      cost: Math.max(best.cost, measured.cost),
+    };
   }
   return best;
 }
 
 /** Checks a field's arguments and returns how many items it asks for and what its input adds to the cost. */
-function checkArguments(walk: Walk, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): { size: number; inputCost: number } {
+function checkArguments(
+  walk: Walk,
+  field: GraphQLField<unknown, unknown>,
+  args: Record<string, unknown>,
+): { size: number; inputCost: number } {
   let size = 1;
   let inputCost = 0;
   for (const definition of field.args) {
@@ -149,10 +182,15 @@ function checkArguments(walk: Walk, field: GraphQLField<unknown, unknown>, args:
     if (value === undefined || value === null) continue;
     if (definition.name === 'ids' && Array.isArray(value)) {
       if (value.length > walk.limits.maxNodeIds) {
-        throw limitError(`"ids" has ${value.length} IDs; at most ${walk.limits.maxNodeIds} are allowed.`, 'BAD_USER_INPUT', walk.limits.maxNodeIds, {
-          argument: 'ids',
-          setting: 'MAX_NODE_IDS',
-        });
+        throw limitError(
+          `"ids" has ${value.length} IDs; at most ${walk.limits.maxNodeIds} are allowed.`,
+          'BAD_USER_INPUT',
+          walk.limits.maxNodeIds,
+          {
+            argument: 'ids',
+            setting: 'MAX_NODE_IDS',
+          },
+        );
       }
       size = value.length;
     }
@@ -171,10 +209,15 @@ function checkValue(walk: Walk, type: GraphQLInputType, value: unknown, path: st
   if (isListType(type)) {
     const items = Array.isArray(value) ? value : [value];
     if (items.length > walk.limits.maxListItems && path !== 'ids') {
-      throw limitError(`"${path}" has ${items.length} items; at most ${walk.limits.maxListItems} are allowed.`, 'BAD_USER_INPUT', walk.limits.maxListItems, {
-        argument: path,
-        setting: 'MAX_LIST_ITEMS',
-      });
+      throw limitError(
+        `"${path}" has ${items.length} items; at most ${walk.limits.maxListItems} are allowed.`,
+        'BAD_USER_INPUT',
+        walk.limits.maxListItems,
+        {
+          argument: path,
+          setting: 'MAX_LIST_ITEMS',
+        },
+      );
     }
     let cost = 0;
     for (const item of items) cost += checkValue(walk, type.ofType, item, path);
@@ -193,9 +236,14 @@ function checkValue(walk: Walk, type: GraphQLInputType, value: unknown, path: st
   }
   walk.inputValues += 1;
   if (walk.inputValues > walk.limits.maxInputValues) {
-    throw limitError(`The request's arguments hold more than ${walk.limits.maxInputValues} values.`, 'BAD_USER_INPUT', walk.limits.maxInputValues, {
-      setting: 'MAX_INPUT_VALUES',
-    });
+    throw limitError(
+      `The request's arguments hold more than ${walk.limits.maxInputValues} values.`,
+      'BAD_USER_INPUT',
+      walk.limits.maxInputValues,
+      {
+        setting: 'MAX_INPUT_VALUES',
+      },
+    );
   }
   if (isScalarType(type) && typeof value === 'string' && value.includes('\u0000')) throw nulError(path);
   return 0;
@@ -207,7 +255,10 @@ function nulError(path: string): GraphQLError {
   });
 }
 
-function countDirectives(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): number {
+function countDirectives(
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+): number {
   let count = 0;
   const seen = new Set<string>();
   const pending: (OperationDefinitionNode | FragmentDefinitionNode)[] = [operation];
@@ -246,7 +297,10 @@ function formatted(error: GraphQLError): GraphQLFormattedError {
 
 /** A response that ends the request before execution, with these errors and HTTP 400. */
 function refusal(errors: GraphQLFormattedError[]) {
-  return { http: { status: 400, headers: new HeaderMap() }, body: { kind: 'single' as const, singleResult: { errors } } };
+  return {
+    http: { status: 400, headers: new HeaderMap() },
+    body: { kind: 'single' as const, singleResult: { errors } },
+  };
 }
 
 /** graphql-js's "Did you mean …?" hints, which tell a stranger the schema's names. */
@@ -260,9 +314,17 @@ export function withoutSuggestions(message: string): string {
  * refusal is HTTP 400 and costs no SQL statement. Measures of documents whose variables do not size a list are
  * kept with the document.
  */
-export function limitPlugin(limits: Limits, checkers: Record<string, InputChecker>, options: { hideSuggestions: boolean }): ApolloServerPlugin<Context> {
+export function limitPlugin(
+  limits: Limits,
+  checkers: Record<string, InputChecker>,
+  options: { hideSuggestions: boolean },
+): ApolloServerPlugin<Context> {
   const refuse = (errors: GraphQLFormattedError[]) =>
-    refusal(options.hideSuggestions ? errors.map((error) => ({ ...error, message: withoutSuggestions(error.message) })) : errors);
+    refusal(
+      options.hideSuggestions
+        ? errors.map((error) => ({ ...error, message: withoutSuggestions(error.message) }))
+        : errors,
+    );
   return {
     async requestDidStart() {
       return {
@@ -270,12 +332,21 @@ export function limitPlugin(limits: Limits, checkers: Record<string, InputChecke
           const { document, operation, schema, request } = requestContext as Required<GraphQLRequestContext<Context>>;
           if (!operation || !document) return null;
           if (operation.operation === 'subscription') {
-            return refuse([{ message: 'This API has no subscriptions; send a query or a mutation.', extensions: { code: 'BAD_REQUEST' } }]);
+            return refuse([
+              {
+                message: 'This API has no subscriptions; send a query or a mutation.',
+                extensions: { code: 'BAD_REQUEST' },
+              },
+            ]);
           }
           if (hasNulLiteral(document)) return refuse([formatted(nulError('query'))]);
-          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 20 });
+          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, {
+            maxErrors: 20,
+          });
           if (coerced.errors) {
-            return refuse(coerced.errors.map((error) => ({ ...formatted(error), extensions: { code: 'BAD_USER_INPUT' } })));
+            return refuse(
+              coerced.errors.map((error) => ({ ...formatted(error), extensions: { code: 'BAD_USER_INPUT' } })),
+            );
           }
           let measure: OperationMeasure;
           try {
@@ -295,19 +366,34 @@ export function limitPlugin(limits: Limits, checkers: Record<string, InputChecke
 /** The first limit the measure passes, as the error that says so. */
 export function judge(measure: OperationMeasure, limits: Limits): GraphQLError | null {
   if (measure.depth > limits.maxDepth) {
-    return limitError(`Query depth limit of ${limits.maxDepth} exceeded, found ${measure.depth}.`, 'DEPTH_LIMIT_EXCEEDED', limits.maxDepth, {
-      depth: measure.depth,
-    });
+    return limitError(
+      `Query depth limit of ${limits.maxDepth} exceeded, found ${measure.depth}.`,
+      'DEPTH_LIMIT_EXCEEDED',
+      limits.maxDepth,
+      {
+        depth: measure.depth,
+      },
+    );
   }
   if (measure.aliases > limits.maxAliases) {
-    return limitError(`Aliases limit of ${limits.maxAliases} exceeded, found ${measure.aliases}.`, 'ALIAS_LIMIT_EXCEEDED', limits.maxAliases, {
-      aliases: measure.aliases,
-    });
+    return limitError(
+      `Aliases limit of ${limits.maxAliases} exceeded, found ${measure.aliases}.`,
+      'ALIAS_LIMIT_EXCEEDED',
+      limits.maxAliases,
+      {
+        aliases: measure.aliases,
+      },
+    );
   }
   if (measure.directives > limits.maxDirectives) {
-    return limitError(`Directives limit of ${limits.maxDirectives} exceeded, found ${measure.directives}.`, 'DIRECTIVE_LIMIT_EXCEEDED', limits.maxDirectives, {
-      directives: measure.directives,
-    });
+    return limitError(
+      `Directives limit of ${limits.maxDirectives} exceeded, found ${measure.directives}.`,
+      'DIRECTIVE_LIMIT_EXCEEDED',
+      limits.maxDirectives,
+      {
+        directives: measure.directives,
+      },
+    );
   }
   if (measure.cost > limits.maxCost) {
     return limitError(

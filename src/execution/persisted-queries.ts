@@ -1,6 +1,7 @@
 import { InMemoryLRUCache, type KeyValueCache, type KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 
-/** Persisted query documents kept in memory, up to `maxBytes` (PERSISTED_QUERY_CACHE_MB), least recently used first out. */
+/** Persisted query documents kept in memory, up to `maxBytes` (PERSISTED_QUERY_CACHE_MB), least recently used first
+ * out. */
 export function memoryQueryCache(maxBytes: number): KeyValueCache<string> {
   return new InMemoryLRUCache<string>({ maxSize: maxBytes });
 }

@@ -40,8 +40,16 @@ export interface ContextOptions {
 }
 
 /** The context of one request. */
-export function createContext(database: Database, requestId: string, tally: StatementTally, viewer: Viewer = ANONYMOUS, options: ContextOptions = {}): Context {
-  const db = options.transaction ? requestView(options.transaction, tally, options.scope) : database.counting(tally, options.scope);
+export function createContext(
+  database: Database,
+  requestId: string,
+  tally: StatementTally,
+  viewer: Viewer = ANONYMOUS,
+  options: ContextOptions = {},
+): Context {
+  const db = options.transaction
+    ? requestView(options.transaction, tally, options.scope)
+    : database.counting(tally, options.scope);
   const repositories = createRepositories(db);
   const scheduler = new BatchScheduler();
   const notices = new Notices();

@@ -38,7 +38,12 @@ export type Repositories = ReturnType<typeof createRepositories>;
  * One set per request, each module's own: every relation the schema exposes is read in batches, never once per
  * parent row. Every loader sends its batches through the request's scheduler.
  */
-export function createLoaders(repos: Repositories, scheduler: BatchScheduler, notices: Notices, options: { oc4idsPrefix: string }) {
+export function createLoaders(
+  repos: Repositories,
+  scheduler: BatchScheduler,
+  notices: Notices,
+  options: { oc4idsPrefix: string },
+) {
   const loaders = {
     ...planLoaders(scheduler, repos.plans),
     ...agencyLoaders(scheduler, repos.agencies),
@@ -76,8 +81,12 @@ export function scheduledRepositories(repos: Repositories, scheduler: BatchSched
     new Proxy(repository, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver);
-        return typeof value === 'function' ? (...args: unknown[]) => scheduler.track(() => value.apply(target, args)) : value;
+        return typeof value === 'function'
+          ? (...args: unknown[]) => scheduler.track(() => value.apply(target, args))
+          : value;
       },
     });
-  return Object.fromEntries(Object.entries(repos).map(([name, repository]) => [name, wrap(repository)])) as Repositories;
+  return Object.fromEntries(
+    Object.entries(repos).map(([name, repository]) => [name, wrap(repository)]),
+  ) as Repositories;
 }

@@ -56,7 +56,19 @@ const connectionResolvers = {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [scalarResolvers, connectionResolvers, nodeResolvers, planResolvers, agencyResolvers, projectResolvers, fundingResolvers, sourceResolvers, portfolioResolvers, auditResolvers, oc4idsResolvers],
+    resolvers: [
+      scalarResolvers,
+      connectionResolvers,
+      nodeResolvers,
+      planResolvers,
+      agencyResolvers,
+      projectResolvers,
+      fundingResolvers,
+      sourceResolvers,
+      portfolioResolvers,
+      auditResolvers,
+      oc4idsResolvers,
+    ],
     inheritResolversFromInterfaces: true,
   });
 }

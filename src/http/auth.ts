@@ -31,7 +31,10 @@ export interface TokenVerifier {
 }
 
 /** Checks bearer tokens with jose: HS256 with a secret, or RS256 with a public key or a JWKS. */
-export async function createVerifier(config: Pick<Config, 'nodeEnv'> & { auth: AuthConfig }, logger: Pick<Console, 'warn'>): Promise<TokenVerifier> {
+export async function createVerifier(
+  config: Pick<Config, 'nodeEnv'> & { auth: AuthConfig },
+  logger: Pick<Console, 'warn'>,
+): Promise<TokenVerifier> {
   const jose = await import('jose');
   const auth = config.auth;
   let secret = auth.secret;
@@ -58,7 +61,11 @@ export async function createVerifier(config: Pick<Config, 'nodeEnv'> & { auth: A
 
   const rolesOf = (payload: JWTPayload): Role | null => {
     const claim = payload[auth.rolesClaim];
-    return strongest((Array.isArray(claim) ? claim : [claim]).filter((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r)));
+    return strongest(
+      (Array.isArray(claim) ? claim : [claim]).filter(
+        (r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r),
+      ),
+    );
   };
 
   return {
@@ -87,26 +94,33 @@ export async function createVerifier(config: Pick<Config, 'nodeEnv'> & { auth: A
       // A token lives a bounded time: it must say when it expires, no later than JWT_MAX_TTL after it was issued (or
       // from now, when it does not say when it was issued), and it may not claim to be issued in the future.
       const now = Math.floor(Date.now() / 1000);
-      if (typeof payload.exp !== 'number') throw unauthenticated('The token has no expiry ("exp" claim); tokens must expire.');
+      if (typeof payload.exp !== 'number')
+        throw unauthenticated('The token has no expiry ("exp" claim); tokens must expire.');
       if (typeof payload.iat === 'number' && payload.iat > now + auth.clockSkewSeconds) {
         throw unauthenticated('The token says it was issued in the future ("iat" claim). Check the issuer\'s clock.');
       }
       const lifetime = payload.exp - (typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now);
       if (lifetime > auth.maxTokenTtlSeconds || payload.exp - now > auth.maxTokenTtlSeconds) {
-        throw unauthenticated(`The token lives longer than this registry accepts (${auth.maxTokenTtlSeconds} s, JWT_MAX_TTL). Ask for a shorter-lived one.`);
+        throw unauthenticated(
+          `The token lives longer than this registry accepts (${auth.maxTokenTtlSeconds} s, JWT_MAX_TTL). Ask for a shorter-lived one.`,
+        );
       }
       if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 200) {
         throw unauthenticated('The token has no subject ("sub" claim).');
       }
       const role = rolesOf(payload);
-      if (!role) throw unauthenticated(`The token's "${auth.rolesClaim}" claim names none of the roles viewer, planner, admin.`);
+      if (!role)
+        throw unauthenticated(`The token's "${auth.rolesClaim}" claim names none of the roles viewer, planner, admin.`);
       return { kind: 'user', subject: payload.sub, role };
     },
   };
 }
 
 /** Signs a development or test token. */
-export async function signToken(secret: string, claims: { sub: string; role: Role; ttl?: string; issuer?: string; audience?: string; rolesClaim?: string }): Promise<string> {
+export async function signToken(
+  secret: string,
+  claims: { sub: string; role: Role; ttl?: string; issuer?: string; audience?: string; rolesClaim?: string },
+): Promise<string> {
   const jose = await import('jose');
   let token = new jose.SignJWT({ [claims.rolesClaim ?? 'roles']: [claims.role] })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -132,7 +146,12 @@ export async function authenticate(
     return { refusal: { message, challenge: 'Bearer error="invalid_token"' } };
   }
   if (auth.requireAuthForReads && viewer.kind === 'anonymous') {
-    return { refusal: { message: 'This registry requires a bearer token (Authorization: Bearer <token>).', challenge: 'Bearer' } };
+    return {
+      refusal: {
+        message: 'This registry requires a bearer token (Authorization: Bearer <token>).',
+        challenge: 'Bearer',
+      },
+    };
   }
   return { viewer };
 }

@@ -11,7 +11,11 @@ export interface Refusal {
   extra?: Record<string, unknown>;
 }
 
-const NUL_REFUSAL: Refusal = { status: 400, message: 'Text in a request may not contain the NUL character (U+0000).', code: ErrorCode.BAD_USER_INPUT };
+const NUL_REFUSAL: Refusal = {
+  status: 400,
+  message: 'Text in a request may not contain the NUL character (U+0000).',
+  code: ErrorCode.BAD_USER_INPUT,
+};
 
 /** True when any string in a parsed JSON value (keys included) holds U+0000; iterative, so depth costs no stack. */
 function holdsNul(value: unknown): boolean {
@@ -35,7 +39,11 @@ function holdsNul(value: unknown): boolean {
  * and of its document (so nothing recursive meets a thousand levels), and NUL characters anywhere (PostgreSQL text
  * cannot hold them). Each refusal costs no SQL statement.
  */
-export async function readGraphQLRequest(req: IncomingMessage, url: URL, limits: Limits): Promise<{ body: unknown } | { refusal: Refusal }> {
+export async function readGraphQLRequest(
+  req: IncomingMessage,
+  url: URL,
+  limits: Limits,
+): Promise<{ body: unknown } | { refusal: Refusal }> {
   const tooDeep = (what: string): Refusal => ({
     status: 400,
     message: `The request's ${what} nests deeper than ${limits.maxJsonDepth} levels.`,
@@ -43,12 +51,15 @@ export async function readGraphQLRequest(req: IncomingMessage, url: URL, limits:
     extra: { limit: limits.maxJsonDepth, setting: 'MAX_JSON_DEPTH' },
   });
   const checkDocument = (query: unknown): Refusal | null =>
-    typeof query === 'string' && documentNesting(query, limits.maxJsonDepth) > limits.maxJsonDepth ? tooDeep('document') : null;
+    typeof query === 'string' && documentNesting(query, limits.maxJsonDepth) > limits.maxJsonDepth
+      ? tooDeep('document')
+      : null;
 
   if (req.method !== 'POST') {
     for (const value of url.searchParams.values()) if (value.includes('\u0000')) return { refusal: NUL_REFUSAL };
     for (const json of [url.searchParams.get('variables'), url.searchParams.get('extensions')]) {
-      if (json !== null && jsonNesting(json, limits.maxJsonDepth) > limits.maxJsonDepth) return { refusal: tooDeep('JSON') };
+      if (json !== null && jsonNesting(json, limits.maxJsonDepth) > limits.maxJsonDepth)
+        return { refusal: tooDeep('JSON') };
     }
     const document = checkDocument(url.searchParams.get('query'));
     return document ? { refusal: document } : { body: undefined };
@@ -69,7 +80,8 @@ export async function readGraphQLRequest(req: IncomingMessage, url: URL, limits:
   }
   if (read.text.includes('\u0000')) return { refusal: NUL_REFUSAL };
   const type = (headerValue(req, 'content-type') ?? '').toLowerCase();
-  if (!type.startsWith('application/json') && !type.startsWith('application/graphql-response+json')) return { body: read.text };
+  if (!type.startsWith('application/json') && !type.startsWith('application/graphql-response+json'))
+    return { body: read.text };
   if (jsonNesting(read.text, limits.maxJsonDepth) > limits.maxJsonDepth) return { refusal: tooDeep('JSON') };
   let body: unknown;
   try {
@@ -85,7 +97,10 @@ export async function readGraphQLRequest(req: IncomingMessage, url: URL, limits:
   return { body };
 }
 
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<{ text: string; raw: Buffer; tooLarge: boolean }> {
+async function readBody(
+  req: IncomingMessage,
+  maxBytes: number,
+): Promise<{ text: string; raw: Buffer; tooLarge: boolean }> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBytes) {
     req.resume();
@@ -104,4 +119,3 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<{ text:
   const raw = Buffer.concat(chunks);
   return { text: raw.toString('utf8'), raw, tooLarge: false };
 }
-

@@ -32,7 +32,13 @@ export interface GraphQLRoute {
  * and cancelled when it is abandoned, a mutation with an Idempotency-Key in one transaction with its key, and the
  * answer observed in the logs and metrics.
  */
-export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, handler: GraphQLRoute) {
+export async function handleGraphQL(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  requestId: string,
+  handler: GraphQLRoute,
+) {
   const { apollo, database, verifier, config, metrics, logger } = handler;
   const started = process.hrtime.bigint();
   const limits = config.operations.limits;
@@ -45,7 +51,9 @@ export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, u
 
   const caller = await authenticate(headerValue(req, 'authorization'), verifier, config.auth);
   if ('refusal' in caller) {
-    return sendJson(res, 401, graphqlError(caller.refusal.message, 'UNAUTHENTICATED'), { 'WWW-Authenticate': caller.refusal.challenge });
+    return sendJson(res, 401, graphqlError(caller.refusal.message, 'UNAUTHENTICATED'), {
+      'WWW-Authenticate': caller.refusal.challenge,
+    });
   }
   const { viewer } = caller;
 
@@ -67,7 +75,12 @@ export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, u
   const execute = async (db?: Db): Promise<Answer> => {
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body },
-      context: async () => (context = createContext(database, requestId, tally, viewer, { scope, transaction: db, oc4idsPrefix: config.oc4idsPrefix })),
+      context: async () =>
+        (context = createContext(database, requestId, tally, viewer, {
+          scope,
+          transaction: db,
+          oc4idsPrefix: config.oc4idsPrefix,
+        })),
     });
     let text: string;
     if (response.body.kind === 'complete') text = response.body.string;
@@ -118,7 +131,12 @@ export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, u
   const key = headerValue(req, 'idempotency-key');
   let idempotent: IdempotentRequest | null = null;
   if (key !== undefined && req.method === 'POST' && viewer.kind === 'user') {
-    if (!validKey(key)) return sendJson(res, 400, graphqlError('Idempotency-Key must be 1 to 255 visible ASCII characters.', ErrorCode.BAD_REQUEST));
+    if (!validKey(key))
+      return sendJson(
+        res,
+        400,
+        graphqlError('Idempotency-Key must be 1 to 255 visible ASCII characters.', ErrorCode.BAD_REQUEST),
+      );
     idempotent = idempotentRequest(key, body, limits.maxTokens);
   }
 
@@ -138,22 +156,44 @@ export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, u
           res.setHeader('Idempotent-Replayed', 'true');
           return send(outcome.status, outcome.body);
         case 'mismatch':
-          return sendJson(res, 422, graphqlError('This Idempotency-Key was used with a different request. Use a new key for a new request.', 'IDEMPOTENCY_KEY_REUSED'));
+          return sendJson(
+            res,
+            422,
+            graphqlError(
+              'This Idempotency-Key was used with a different request. Use a new key for a new request.',
+              'IDEMPOTENCY_KEY_REUSED',
+            ),
+          );
         case 'tooLarge':
           return sendJson(
             res,
             409,
-            graphqlError('The request with this Idempotency-Key was answered, but its answer was too large to keep. Read the result instead of retrying.', 'IDEMPOTENCY_ANSWER_NOT_KEPT'),
+            graphqlError(
+              'The request with this Idempotency-Key was answered, but its answer was too large to keep. Read the result instead of retrying.',
+              'IDEMPOTENCY_ANSWER_NOT_KEPT',
+            ),
           );
         case 'busy':
-          return sendJson(res, 409, graphqlError('A request with this Idempotency-Key is still running. Retry shortly.', 'IDEMPOTENCY_KEY_IN_USE'), { 'Retry-After': '1' });
+          return sendJson(
+            res,
+            409,
+            graphqlError(
+              'A request with this Idempotency-Key is still running. Retry shortly.',
+              'IDEMPOTENCY_KEY_IN_USE',
+            ),
+            { 'Retry-After': '1' },
+          );
         case 'quota':
           return sendJson(
             res,
             429,
-            graphqlError(`This caller holds ${config.operations.idempotency.maxKeysPerCaller} Idempotency-Keys, the most it may; retry later or without a key.`, 'IDEMPOTENCY_QUOTA_EXCEEDED', {
-              limit: config.operations.idempotency.maxKeysPerCaller,
-            }),
+            graphqlError(
+              `This caller holds ${config.operations.idempotency.maxKeysPerCaller} Idempotency-Keys, the most it may; retry later or without a key.`,
+              'IDEMPOTENCY_QUOTA_EXCEEDED',
+              {
+                limit: config.operations.idempotency.maxKeysPerCaller,
+              },
+            ),
             { 'Retry-After': '3600' },
           );
       }
@@ -167,15 +207,23 @@ export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, u
       return sendJson(
         res,
         503,
-        graphqlError(`The request took longer than ${config.operations.requestTimeoutMs} ms and was abandoned.`, 'REQUEST_TIMEOUT', { limit: config.operations.requestTimeoutMs }),
+        graphqlError(
+          `The request took longer than ${config.operations.requestTimeoutMs} ms and was abandoned.`,
+          'REQUEST_TIMEOUT',
+          { limit: config.operations.requestTimeoutMs },
+        ),
         { 'Retry-After': '2' },
       );
     }
     if (databaseFailure(error) === 'unavailable') {
       observe(503);
-      return sendJson(res, 503, graphqlError('The database is not reachable right now. Retry in a few seconds.', ErrorCode.SERVICE_UNAVAILABLE), { 'Retry-After': '2' });
+      return sendJson(
+        res,
+        503,
+        graphqlError('The database is not reachable right now. Retry in a few seconds.', ErrorCode.SERVICE_UNAVAILABLE),
+        { 'Retry-After': '2' },
+      );
     }
     throw error;
   }
 }
-

@@ -7,8 +7,9 @@ import { migrationsFolder } from '../db/migrate';
 import { sendJson } from './responses';
 import { withTimeout } from './timeouts';
 
-const migrationCount = (JSON.parse(readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }).entries
-  .length;
+const migrationCount = (
+  JSON.parse(readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }
+).entries.length;
 
 /** True when the database answers within two seconds. */
 async function ping(database: Database): Promise<boolean> {
@@ -21,7 +22,10 @@ async function readiness(
 ): Promise<{ ready: boolean; database: 'up' | 'down'; migrations: 'applied' | 'pending' | 'unknown' }> {
   if (!(await ping(database))) return { ready: false, database: 'down', migrations: 'unknown' };
   try {
-    const [row] = await withTimeout(queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`), 2000);
+    const [row] = await withTimeout(
+      queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`),
+      2000,
+    );
     const applied = Number(row.n) >= migrationCount;
     return { ready: applied, database: 'up', migrations: applied ? 'applied' : 'pending' };
   } catch {
@@ -42,7 +46,11 @@ export async function serveHealth(pathname: string, res: ServerResponse, databas
       return sendJson(res, 200, { status: 'ok' });
     default: {
       const ready = await readiness(database);
-      return sendJson(res, ready.ready ? 200 : 503, { status: ready.ready ? 'ready' : 'not ready', database: ready.database, migrations: ready.migrations });
+      return sendJson(res, ready.ready ? 200 : 503, {
+        status: ready.ready ? 'ready' : 'not ready',
+        database: ready.database,
+        migrations: ready.migrations,
+      });
     }
   }
 }

@@ -47,7 +47,15 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 const LOCK_WAIT = '5s';
 
 /** Codes whose answers are not kept: the caller did not get what it asked for, and may retry. */
-const NOT_STORED = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'QUERY_TIMEOUT', 'REQUEST_TIMEOUT', 'REQUEST_ABANDONED']);
+const NOT_STORED = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_SERVER_ERROR',
+  'QUERY_TIMEOUT',
+  'REQUEST_TIMEOUT',
+  'REQUEST_ABANDONED',
+]);
 
 export function validKey(key: string): boolean {
   return KEY.test(key);
@@ -78,12 +86,19 @@ export function idempotentRequest(key: string, body: unknown, maxTokens: number)
     const operations = parse(query, { noLocation: true, maxTokens }).definitions.filter(
       (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
     );
-    operation = typeof operationName === 'string' ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+    operation =
+      typeof operationName === 'string'
+        ? operations.find((o) => o.name?.value === operationName)
+        : operations.length === 1
+          ? operations[0]
+          : undefined;
   } catch {
     return null;
   }
   if (operation?.operation !== 'mutation') return null;
-  const hash = createHash('sha256').update(canonicalJson({ query, operationName: operationName ?? null, variables: variables ?? null })).digest('hex');
+  const hash = createHash('sha256')
+    .update(canonicalJson({ query, operationName: operationName ?? null, variables: variables ?? null }))
+    .digest('hex');
   return { key, hash };
 }
 
@@ -136,7 +151,10 @@ export async function runIdempotent(
       await queryRows(tx, sql`delete from idempotency_keys where subject = ${subject} and created_at < ${window}`);
       const [existing] = await stored(tx);
       if (existing) return fromRow(existing);
-      const [{ n }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from idempotency_keys where subject = ${subject}`);
+      const [{ n }] = await queryRows<{ n: number }>(
+        tx,
+        sql`select count(*)::int as n from idempotency_keys where subject = ${subject}`,
+      );
       if (Number(n) >= config.maxKeysPerCaller) return { kind: 'quota' } as const;
       // A concurrent request with this key holds its uncommitted row: the insert waits for it to end.
       await queryRows(tx, sql.raw(`set local lock_timeout = '${LOCK_WAIT}'`));

@@ -23,7 +23,9 @@ import { Oc4idsRepository } from '../modules/oc4ids/oc4ids.repository';
 export interface Oc4idsRouteDeps {
   database: Database;
   verifier: TokenVerifier;
-  config: Pick<Config, 'auth' | 'nodeEnv' | 'oc4idsPrefix'> & { operations: Pick<Config['operations'], 'limits' | 'publicUrl' | 'trustProxy'> };
+  config: Pick<Config, 'auth' | 'nodeEnv' | 'oc4idsPrefix'> & {
+    operations: Pick<Config['operations'], 'limits' | 'publicUrl' | 'trustProxy'>;
+  };
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -33,7 +35,13 @@ export function isOc4idsRoute(url: URL): boolean {
   return url.pathname === '/oc4ids' || url.pathname.startsWith('/oc4ids/');
 }
 
-function sendError(res: ServerResponse, status: number, message: string, code: string, headers: Record<string, string> = {}) {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  code: string,
+  headers: Record<string, string> = {},
+) {
   res.statusCode = status;
   res.setHeader('Content-Type', JSON_TYPE);
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
@@ -45,15 +53,22 @@ function sendError(res: ServerResponse, status: number, message: string, code: s
  * headers, which a client chooses (a cache in front of the registry could keep a package naming a stranger's host):
  * `X-Forwarded-Host`/`-Proto` only with TRUST_PROXY, `Host` only outside production, else the local address.
  */
-function requestUri(req: IncomingMessage, url: URL, options: { publicUrl: string | null; trustProxy: boolean; production: boolean }): string {
+function requestUri(
+  req: IncomingMessage,
+  url: URL,
+  options: { publicUrl: string | null; trustProxy: boolean; production: boolean },
+): string {
   const path = `${url.pathname}${url.search}`;
   if (options.publicUrl) return `${options.publicUrl}${path}`;
   const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
   const plainHost = (host: string | undefined) =>
-    host !== undefined && /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/.test(host) ? host : undefined;
+    host !== undefined && /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/.test(host)
+      ? host
+      : undefined;
   const local = `localhost:${req.socket.localPort ?? 80}`;
   if (options.trustProxy) {
-    const host = plainHost(first(req.headers['x-forwarded-host'])?.split(',')[0].trim()) ?? plainHost(req.headers.host) ?? local;
+    const host =
+      plainHost(first(req.headers['x-forwarded-host'])?.split(',')[0].trim()) ?? plainHost(req.headers.host) ?? local;
     const proto = first(req.headers['x-forwarded-proto'])?.split(',')[0].trim() === 'https' ? 'https' : 'http';
     return new URL(path, `${proto}://${host}`).href;
   }
@@ -62,23 +77,38 @@ function requestUri(req: IncomingMessage, url: URL, options: { publicUrl: string
 }
 
 /** Serves an OC4IDS route (see the module comment). */
-export async function serveOc4ids(req: IncomingMessage, res: ServerResponse, url: URL, deps: Oc4idsRouteDeps): Promise<void> {
+export async function serveOc4ids(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  deps: Oc4idsRouteDeps,
+): Promise<void> {
   const single = /^\/oc4ids\/projects\/(.+)\.json$/.exec(url.pathname);
   if (url.pathname !== '/oc4ids/projects.json' && !single) {
-    return sendError(res, 404, `No route ${url.pathname}. OC4IDS packages are at /oc4ids/projects.json and /oc4ids/projects/{code}.json.`, 'NOT_FOUND');
+    return sendError(
+      res,
+      404,
+      `No route ${url.pathname}. OC4IDS packages are at /oc4ids/projects.json and /oc4ids/projects/{code}.json.`,
+      'NOT_FOUND',
+    );
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'Method not allowed', 'METHOD_NOT_ALLOWED', { Allow: 'GET, HEAD' });
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return sendError(res, 405, 'Method not allowed', 'METHOD_NOT_ALLOWED', { Allow: 'GET, HEAD' });
 
   // Reads are open unless REQUIRE_AUTH_FOR_READS; a token that is sent must be valid either way.
   const caller = await authenticate(req.headers.authorization, deps.verifier, deps.config.auth);
-  if ('refusal' in caller) return sendError(res, 401, caller.refusal.message, 'UNAUTHENTICATED', { 'WWW-Authenticate': caller.refusal.challenge });
+  if ('refusal' in caller)
+    return sendError(res, 401, caller.refusal.message, 'UNAUTHENTICATED', {
+      'WWW-Authenticate': caller.refusal.challenge,
+    });
 
   const prefix = deps.config.oc4idsPrefix;
   const repository = new Oc4idsRepository(deps.database.db);
   const uri = requestUri(req, url, { ...deps.config.operations, production: deps.config.nodeEnv === 'production' });
 
   if (single) {
-    if ([...url.searchParams.keys()].length > 0) return sendError(res, 400, 'A single project\'s package takes no query parameters.', 'BAD_USER_INPUT');
+    if ([...url.searchParams.keys()].length > 0)
+      return sendError(res, 400, "A single project's package takes no query parameters.", 'BAD_USER_INPUT');
     let code: string;
     try {
       code = decodeURIComponent(single[1]).normalize('NFC');
@@ -101,17 +131,25 @@ export async function serveOc4ids(req: IncomingMessage, res: ServerResponse, url
   try {
     ({ filter, condition } = exportFilter(url.searchParams, deps.config.operations.limits));
   } catch (error) {
-    if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT') return sendError(res, 400, error.message, 'BAD_USER_INPUT');
+    if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT')
+      return sendError(res, 400, error.message, 'BAD_USER_INPUT');
     throw error;
   }
   const codes = filterCodes(filter);
-  const unknown = CODE_FIELDS.some((field) => codes[field].length > 0) ? await new ProjectListRepository(deps.database.db).unknownCodes(codes) : [];
+  const unknown = CODE_FIELDS.some((field) => codes[field].length > 0)
+    ? await new ProjectListRepository(deps.database.db).unknownCodes(codes)
+    : [];
   const unknownText = unknown.map(({ field, code }) => `${field} "${code}"`).join(', ');
   if (unknown.length > 0) res.setHeader('Registry-Warning', `UNKNOWN_CODE ${encodeURIComponent(unknownText)}`);
   const summary = await repository.exportSummary(condition);
   if (summary.count === 0 || summary.lastUpdated === null) {
     const because = unknown.length > 0 ? ` No record has these codes: ${unknownText}.` : '';
-    return sendError(res, 404, `No project matches; an OC4IDS package holds at least one project.${because}`, 'NOT_FOUND');
+    return sendError(
+      res,
+      404,
+      `No project matches; an OC4IDS package holds at least one project.${because}`,
+      'NOT_FOUND',
+    );
   }
   const headers = { 'Content-Type': JSON_TYPE, 'X-Total-Count': String(summary.count) };
   if (req.method === 'HEAD') {
@@ -121,5 +159,11 @@ export async function serveOc4ids(req: IncomingMessage, res: ServerResponse, url
     return;
   }
   // `publishedDate` of a package made on demand is the last change of its contents.
-  await streamPackage(res, repository, { condition, uri, publishedDate: instantOf(summary.lastUpdated), prefix, headers });
+  await streamPackage(res, repository, {
+    condition,
+    uri,
+    publishedDate: instantOf(summary.lastUpdated),
+    prefix,
+    headers,
+  });
 }

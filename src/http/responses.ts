@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Headers a browser on another origin may read, and send. */
 const EXPOSED_HEADERS = 'X-Request-Id, X-SQL-Statements, Idempotent-Replayed, Registry-Warning';
-const ALLOWED_HEADERS = 'Content-Type, Authorization, Apollo-Require-Preflight, X-Apollo-Operation-Name, Idempotency-Key, X-Request-Id';
+const ALLOWED_HEADERS =
+  'Content-Type, Authorization, Apollo-Require-Preflight, X-Apollo-Operation-Name, Idempotency-Key, X-Request-Id';
 
 export function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { DocumentNode } from 'graphql';
 import { DEFAULT_LIMITS, type Config } from '../config';
@@ -69,7 +72,11 @@ async function createApollo(config: ServerConfig, logger: Logger) {
       // Cache hints would instrument every field resolver; the registry sets none.
       ApolloServerPluginCacheControlDisabled(),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
-      limitPlugin(limits, { ProjectFilter: (filter) => checkProjectFilter(filter as never, limits) }, { hideSuggestions: production }),
+      limitPlugin(
+        limits,
+        { ProjectFilter: (filter) => checkProjectFilter(filter as never, limits) },
+        { hideSuggestions: production },
+      ),
       observationPlugin(logger),
     ],
     formatError: (formatted, error) => {
@@ -85,11 +92,23 @@ async function createApollo(config: ServerConfig, logger: Logger) {
 }
 
 /** Builds the API (Apollo and the HTTP routes) over an open, migrated database. Does not listen. */
-export async function createServer(config: ServerConfig, database: Database, logger: Logger = createLogger(config.operations.logLevel)): Promise<RegistryServer> {
+export async function createServer(
+  config: ServerConfig,
+  database: Database,
+  logger: Logger = createLogger(config.operations.logLevel),
+): Promise<RegistryServer> {
   const verifier = await createVerifier(config, { warn: (message: string) => logger.warn(message) });
   const metrics = createMetrics();
   const { apollo, closeCache } = await createApollo(config, logger);
-  const route: GraphQLRoute = { apollo, knownOperations: new Set(config.operations.metricsOperations), database, verifier, config, metrics, logger };
+  const route: GraphQLRoute = {
+    apollo,
+    knownOperations: new Set(config.operations.metricsOperations),
+    database,
+    verifier,
+    config,
+    metrics,
+    logger,
+  };
 
   let inFlight = 0;
   let drained: (() => void) | null = null;
@@ -148,7 +167,12 @@ function answerFailure(res: ServerResponse, error: unknown, logger: Logger): voi
     return;
   }
   if (unavailable) {
-    sendJson(res, 503, graphqlError('The database is not reachable right now. Retry in a few seconds.', ErrorCode.SERVICE_UNAVAILABLE), { 'Retry-After': '2' });
+    sendJson(
+      res,
+      503,
+      graphqlError('The database is not reachable right now. Retry in a few seconds.', ErrorCode.SERVICE_UNAVAILABLE),
+      { 'Retry-After': '2' },
+    );
   } else {
     sendJson(res, 500, graphqlError('Internal server error', ErrorCode.INTERNAL_SERVER_ERROR));
   }
@@ -160,11 +184,18 @@ async function handle(req: IncomingMessage, res: ServerResponse, route: GraphQLR
   res.setHeader('X-Content-Type-Options', 'nosniff');
   // PostgreSQL text cannot hold NUL: no route takes it, in its path or its query.
   if (/%00/i.test(req.url ?? '') || (req.url ?? '').includes('\u0000')) {
-    return sendJson(res, 400, graphqlError('Text in a request may not contain the NUL character (U+0000).', ErrorCode.BAD_USER_INPUT));
+    return sendJson(
+      res,
+      400,
+      graphqlError('Text in a request may not contain the NUL character (U+0000).', ErrorCode.BAD_USER_INPUT),
+    );
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
   // A caller's request id is kept when it is a plain token (letters, digits and . _ : @ / + = -), at most 128 long.
-  const requestId = headerValue(req, 'x-request-id')?.replace(/[^A-Za-z0-9._:@/+=-]/g, '').slice(0, 128) || randomUUID();
+  const requestId =
+    headerValue(req, 'x-request-id')
+      ?.replace(/[^A-Za-z0-9._:@/+=-]/g, '')
+      .slice(0, 128) || randomUUID();
   res.setHeader('X-Request-Id', requestId);
   if (cors(req, res, config.operations.corsOrigins)) return;
 

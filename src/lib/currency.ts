@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** ISO 4217 codes, from the OC4IDS currency codelist shipped in standards/ (less XTS, testing, and XXX, no currency). */
+/** ISO 4217 codes, from the OC4IDS currency codelist shipped in standards/ (less XTS, testing, and XXX, no currency).
+ * */
 export const CURRENCY_CODES: ReadonlySet<string> = new Set(
   readFileSync(path.resolve(__dirname, '../../standards/oc4ids/codelists/currency.csv'), 'utf8')
     .split('\n')

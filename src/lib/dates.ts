@@ -28,6 +28,9 @@ export function today(): string {
  * on a day within the registry's range.
  */
 export function isRegistryInstant(text: string): boolean {
-  const match = /^(\d{4}-\d{2}-\d{2})[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4])(:?[0-5]\d)?)$/.exec(text);
+  const match =
+    /^(\d{4}-\d{2}-\d{2})[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4])(:?[0-5]\d)?)$/.exec(
+      text,
+    );
   return match !== null && isRegistryDate(match[1]);
 }

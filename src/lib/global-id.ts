@@ -26,7 +26,12 @@ export interface DecodedId {
 
 /** Decodes a global ID; null when it is not one of ours (so `node` answers null, as Relay expects). */
 export function fromGlobalId(globalId: string): DecodedId | null {
-  if (typeof globalId !== 'string' || globalId.length === 0 || globalId.length > 200 || !/^[A-Za-z0-9_-]+$/.test(globalId)) {
+  if (
+    typeof globalId !== 'string' ||
+    globalId.length === 0 ||
+    globalId.length > 200 ||
+    !/^[A-Za-z0-9_-]+$/.test(globalId)
+  ) {
     return null;
   }
   const text = Buffer.from(globalId, 'base64url').toString('utf8');

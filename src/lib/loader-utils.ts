@@ -97,7 +97,10 @@ export function groupLoader<K, Row>(
 }
 
 /** Primes a by-id loader with rows read some other way, so a later `load(id)` costs no statement. */
-export function prime<Row extends { id: number }, T extends Row>(loader: RequestLoader<number, Row | null>, rows: T[]): T[] {
+export function prime<Row extends { id: number }, T extends Row>(
+  loader: RequestLoader<number, Row | null>,
+  rows: T[],
+): T[] {
   for (const row of rows) loader.prime(row.id, row);
   return rows;
 }

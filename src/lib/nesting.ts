@@ -17,7 +17,8 @@ export function documentNesting(text: string, max: number): number {
       i += 2;
     } else if (c === 0x22 /* string, to its closing quote or the end of the line */) {
       i++;
-      while (i < text.length && text.charCodeAt(i) !== 0x22 && text.charCodeAt(i) !== 0x0a) i += text.charCodeAt(i) === 0x5c ? 2 : 1;
+      while (i < text.length && text.charCodeAt(i) !== 0x22 && text.charCodeAt(i) !== 0x0a)
+        i += text.charCodeAt(i) === 0x5c ? 2 : 1;
     } else if (c === 0x7b || c === 0x5b || c === 0x28) {
       depth += 1;
       if (depth > deepest && (deepest = depth) > max) return deepest;

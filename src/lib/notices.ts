@@ -23,7 +23,10 @@ export class Notices {
     for (const warnings of await Promise.all(this.pending)) {
       for (const warning of warnings) {
         const key = JSON.stringify(warning);
-        if (!seen.has(key)) seen.add(key), all.push(warning);
+        if (!seen.has(key)) {
+          seen.add(key);
+          all.push(warning);
+        }
       }
     }
     return all;

@@ -1,6 +1,14 @@
 import type { BatchScheduler } from './batch-scheduler';
 import { scheduledLoader, type RequestLoader } from './loader-utils';
-import { connection, pageRequest, toPage, type Connection, type Ordering, type PageArgs, type PageRequest } from './pagination';
+import {
+  connection,
+  pageRequest,
+  toPage,
+  type Connection,
+  type Ordering,
+  type PageArgs,
+  type PageRequest,
+} from './pagination';
 
 /** A row of a batched page query: the row, the parent it belongs to. */
 export type WithParent<Row> = Row & { parentId: number };
@@ -71,7 +79,12 @@ export function childConnections<Row>(scheduler: BatchScheduler, source: ChildPa
     async (parentIds, request) => byParent(await source.fetchPages(parentIds, request)),
     () => [],
   );
-  const counts = parentLoader<null, number>(scheduler, () => '', (parentIds) => source.countByParent(parentIds), () => 0);
+  const counts = parentLoader<null, number>(
+    scheduler,
+    () => '',
+    (parentIds) => source.countByParent(parentIds),
+    () => 0,
+  );
   return (parentId: number, args: PageArgs): Connection<Row> => {
     const request = pageRequest(args, source.ordering);
     return connection(

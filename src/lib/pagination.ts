@@ -46,12 +46,16 @@ export interface Page<Row> {
 
 function checkSize(name: string, value: number | null | undefined): number | null {
   if (value === null || value === undefined) return null;
-  if (!Number.isInteger(value) || value < 0) throw badUserInput(`"${name}" must be a whole number from 0 to ${MAX_PAGE_SIZE}.`, { argument: name });
+  if (!Number.isInteger(value) || value < 0)
+    throw badUserInput(`"${name}" must be a whole number from 0 to ${MAX_PAGE_SIZE}.`, { argument: name });
   if (value > MAX_PAGE_SIZE) {
-    throw badUserInput(`"${name}" is ${value}, more than the maximum page size of ${MAX_PAGE_SIZE}. Page with cursors instead.`, {
-      argument: name,
-      maximum: MAX_PAGE_SIZE,
-    });
+    throw badUserInput(
+      `"${name}" is ${value}, more than the maximum page size of ${MAX_PAGE_SIZE}. Page with cursors instead.`,
+      {
+        argument: name,
+        maximum: MAX_PAGE_SIZE,
+      },
+    );
   }
   return value;
 }
@@ -72,9 +76,12 @@ function decodeCursor(argument: string, cursor: string, ordering: Ordering<unkno
     throw badUserInput(`"${argument}" is not a valid cursor. Use a cursor this connection returned.`, { argument });
   }
   if (parsed[0] !== ordering.tag) {
-    throw badUserInput(`"${argument}" is a cursor of another list or ordering; use a cursor this connection returned with the same arguments.`, {
-      argument,
-    });
+    throw badUserInput(
+      `"${argument}" is a cursor of another list or ordering; use a cursor this connection returned with the same arguments.`,
+      {
+        argument,
+      },
+    );
   }
   const values = parsed.slice(1);
   const valid =
@@ -91,7 +98,8 @@ function decodeCursor(argument: string, cursor: string, ordering: Ordering<unkno
       // Text as PostgreSQL stores it: no NUL character, and no lone surrogate.
       return typeof value === 'string' && value.length <= 1000 && !value.includes('\u0000') && value.isWellFormed();
     });
-  if (!valid) throw badUserInput(`"${argument}" is not a valid cursor. Use a cursor this connection returned.`, { argument });
+  if (!valid)
+    throw badUserInput(`"${argument}" is not a valid cursor. Use a cursor this connection returned.`, { argument });
   return values as (string | number | null)[];
 }
 
@@ -100,9 +108,12 @@ export function pageRequest(args: PageArgs, ordering: Ordering<any>): PageReques
   const first = checkSize('first', args.first);
   const last = checkSize('last', args.last);
   if (first !== null && last !== null) throw badUserInput('Pass "first" or "last", not both.', { argument: 'last' });
-  if (args.after != null && args.before != null) throw badUserInput('Pass "after" or "before", not both.', { argument: 'before' });
-  if (first !== null && args.before != null) throw badUserInput('"before" goes with "last"; "first" goes with "after".', { argument: 'before' });
-  if (last !== null && args.after != null) throw badUserInput('"after" goes with "first"; "last" goes with "before".', { argument: 'after' });
+  if (args.after != null && args.before != null)
+    throw badUserInput('Pass "after" or "before", not both.', { argument: 'before' });
+  if (first !== null && args.before != null)
+    throw badUserInput('"before" goes with "last"; "first" goes with "after".', { argument: 'before' });
+  if (last !== null && args.after != null)
+    throw badUserInput('"after" goes with "first"; "last" goes with "before".', { argument: 'after' });
   const backward = last !== null || args.before != null;
   const cursorText = backward ? args.before : args.after;
   return {
@@ -194,10 +205,18 @@ export interface Connection<Row> {
   totalCount(): Promise<number>;
 }
 
-export function connection<Row>(ordering: Ordering<Row>, loadPage: () => Promise<Page<Row>>, loadCount: () => Promise<number>): Connection<Row> {
+export function connection<Row>(
+  ordering: Ordering<Row>,
+  loadPage: () => Promise<Page<Row>>,
+  loadCount: () => Promise<number>,
+): Connection<Row> {
   let pending: Promise<Page<Row>> | undefined;
   const page = () => (pending ??= loadPage());
-  const cursorOf = (row: Row) => encodeCursor(ordering.tag, ordering.keys.map((key) => key.value(row)));
+  const cursorOf = (row: Row) =>
+    encodeCursor(
+      ordering.tag,
+      ordering.keys.map((key) => key.value(row)),
+    );
   return {
     async edges() {
       return (await page()).rows.map((row) => ({ cursor: cursorOf(row), node: row }));

@@ -28,7 +28,10 @@ export const DateScalar = new GraphQLScalarType({
 });
 
 function parseDateTime(value: unknown): string {
-  const match = typeof value === 'string' ? /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/.exec(value) : null;
+  const match =
+    typeof value === 'string'
+      ? /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/.exec(value)
+      : null;
   if (!match || !isRegistryDate(match[1])) {
     throw inputError(`DateTime must be ISO 8601 with a time zone, on a day ${RANGE}, got ${JSON.stringify(value)}`);
   }
@@ -41,7 +44,14 @@ export function isoDateTime(value: string): string | null {
   const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)$/.exec(value);
   if (!match) return null;
   const [, day, time, fraction = '', zone] = match;
-  const offset = zone === 'Z' || /^[+-]00(:?00)?$/.test(zone) ? 'Z' : zone.length === 3 ? `${zone}:00` : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const offset =
+    zone === 'Z' || /^[+-]00(:?00)?$/.test(zone)
+      ? 'Z'
+      : zone.length === 3
+        ? `${zone}:00`
+        : zone.includes(':')
+          ? zone
+          : `${zone.slice(0, 3)}:${zone.slice(3)}`;
   // At least milliseconds, as JavaScript prints them; microseconds when the database has them.
   return `${day}T${time}${(fraction || '.').padEnd(4, '0')}${offset}`;
 }
@@ -64,7 +74,8 @@ export const DateTimeScalar = new GraphQLScalarType({
 });
 
 function parseDecimal(value: unknown): string {
-  if (!isDecimalString(value)) throw inputError(`Decimal must be a string of digits such as "1250000.50", got ${JSON.stringify(value)}`);
+  if (!isDecimalString(value))
+    throw inputError(`Decimal must be a string of digits such as "1250000.50", got ${JSON.stringify(value)}`);
   return value;
 }
 

@@ -1,6 +1,14 @@
 import type { BatchScheduler } from './batch-scheduler';
 import { prime, type RequestLoader } from './loader-utils';
-import { connection, pageRequest, toPage, type Connection, type Ordering, type PageArgs, type PageRequest } from './pagination';
+import {
+  connection,
+  pageRequest,
+  toPage,
+  type Connection,
+  type Ordering,
+  type PageArgs,
+  type PageRequest,
+} from './pagination';
 
 /** A root connection: one statement for the page, one for the count (only when selected). */
 export function rootConnection<Row extends { id: number }>(

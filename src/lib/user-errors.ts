@@ -23,20 +23,29 @@ export class UserErrors {
   id(value: string, type: NodeType, field: (string | number)[]): number | null {
     const decoded = fromGlobalId(value);
     if (!decoded || decoded.type !== type) {
-      this.add(field, decoded ? `This is the ID of a ${decoded.type}, not a ${type}.` : `This is not a valid ${type} ID.`, 'INVALID_VALUE');
+      this.add(
+        field,
+        decoded ? `This is the ID of a ${decoded.type}, not a ${type}.` : `This is not a valid ${type} ID.`,
+        'INVALID_VALUE',
+      );
       return null;
     }
     return decoded.id;
   }
 
-  text(value: string | null | undefined, field: (string | number)[], options: { max: number; required?: boolean; pattern?: RegExp; patternMessage?: string }): void {
+  text(
+    value: string | null | undefined,
+    field: (string | number)[],
+    options: { max: number; required?: boolean; pattern?: RegExp; patternMessage?: string },
+  ): void {
     if (value === null || value === undefined) {
       if (options.required) this.add(field, 'A value is required.');
       return;
     }
     if (options.required && value.trim() === '') this.add(field, 'May not be blank.');
     else if (value.length > options.max) this.add(field, `At most ${options.max} characters.`);
-    else if (value.includes('\u0000') || !value.isWellFormed()) this.add(field, 'Contains characters that are not text.');
+    else if (value.includes('\u0000') || !value.isWellFormed())
+      this.add(field, 'Contains characters that are not text.');
     else if (options.pattern && !options.pattern.test(value)) this.add(field, options.patternMessage ?? 'Malformed.');
   }
 }

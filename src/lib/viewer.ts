@@ -23,7 +23,8 @@ export function forbidden(message: string): GraphQLError {
 /** The caller must have `role` or a stronger one. */
 export function assertRole(viewer: Viewer, role: Role, action: string): asserts viewer is User {
   if (viewer.kind === 'anonymous') throw unauthenticated(`${action} needs a bearer token with the ${role} role.`);
-  if (RANK[viewer.role] < RANK[role]) throw forbidden(`${action} needs the ${role} role; the token has ${viewer.role}.`);
+  if (RANK[viewer.role] < RANK[role])
+    throw forbidden(`${action} needs the ${role} role; the token has ${viewer.role}.`);
 }
 
 export function hasRole(viewer: Viewer, role: Role): boolean {

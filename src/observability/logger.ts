@@ -8,7 +8,10 @@ export type Logger = PinoLogger;
  * many lines, where a synchronous write per request line was 3 % of a small request's CPU). pino flushes what is
  * left when the process exits, and `flushLogs` does before a deliberate exit.
  */
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', options: { buffered?: boolean } = {}): Logger {
+export function createLogger(
+  level: string = process.env.LOG_LEVEL ?? 'info',
+  options: { buffered?: boolean } = {},
+): Logger {
   const settings = {
     level,
     base: { service: 'infrastructure-plan-registry' },

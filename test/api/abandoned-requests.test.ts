@@ -22,7 +22,10 @@ describe('abandoned requests on PostgreSQL', () => {
   beforeAll(async () => {
     pg = await startPgInstance();
     await pg.createDatabase('registry');
-    t = await startTestApp({ databaseUrl: pg.url('registry'), operations: { ...testConfig().operations, requestTimeoutMs: 1500, statementTimeoutMs: 60_000 } });
+    t = await startTestApp({
+      databaseUrl: pg.url('registry'),
+      operations: { ...testConfig().operations, requestTimeoutMs: 1500, statementTimeoutMs: 60_000 },
+    });
   });
   afterAll(async () => {
     holder?.kill('SIGKILL');
@@ -32,8 +35,21 @@ describe('abandoned requests on PostgreSQL', () => {
 
   /** Locks `statement` for as long as the returned psql session lives (until `release`). */
   async function hold(lock: string): Promise<() => Promise<void>> {
-    const psql = ['psql', '-h', pg.dir, '-p', String(pg.port), '-U', 'postgres', '-d', 'registry', '-v', 'ON_ERROR_STOP=1'];
-    const [file, args] = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', ...psql]] : [psql[0], psql.slice(1)];
+    const psql = [
+      'psql',
+      '-h',
+      pg.dir,
+      '-p',
+      String(pg.port),
+      '-U',
+      'postgres',
+      '-d',
+      'registry',
+      '-v',
+      'ON_ERROR_STOP=1',
+    ];
+    const [file, args] =
+      process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', ...psql]] : [psql[0], psql.slice(1)];
     const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     holder = child;
     child.stdin!.write(`begin;\n${lock};\nselect 'locked';\n`);
@@ -90,19 +106,29 @@ describe('abandoned requests on PostgreSQL', () => {
 
   it('cancels a write waiting on a row lock when its client goes away, and writes nothing', async () => {
     const planner = await as('planner', 'abandoned-writer');
-    const project = await createProject(t, projectInput(uniqueCode('ABANDON'), { statusEffectiveOn: '2024-01-01' }), planner);
+    const project = await createProject(
+      t,
+      projectInput(uniqueCode('ABANDON'), { statusEffectiveOn: '2024-01-01' }),
+      planner,
+    );
     const release = await hold(`select * from projects where code = '${project.code}' for update`);
     try {
       const gone = new AbortController();
       const request = fetch(`${t.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...planner },
-        body: JSON.stringify({ query: CHANGE_STATUS, variables: { input: { projectId: project.id, status: 'PREPARATION', effectiveOn: today(), expectedVersion: 1 } } }),
+        body: JSON.stringify({
+          query: CHANGE_STATUS,
+          variables: {
+            input: { projectId: project.id, status: 'PREPARATION', effectiveOn: today(), expectedVersion: 1 },
+          },
+        }),
         signal: gone.signal,
       }).catch(() => null);
       // The write is waiting on the lock now.
       const deadline = Date.now() + 5000;
-      while ((await activeBackends()) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      while ((await activeBackends()) === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       expect(await activeBackends()).toBeGreaterThan(0);
       gone.abort();
       await request;
@@ -110,7 +136,10 @@ describe('abandoned requests on PostgreSQL', () => {
     } finally {
       await release();
     }
-    const after = await pg.psql('registry', `select status || ' ' || version from projects where code = '${project.code}'`);
+    const after = await pg.psql(
+      'registry',
+      `select status || ' ' || version from projects where code = '${project.code}'`,
+    );
     expect(after).toBe('PLANNED 1');
   });
 });

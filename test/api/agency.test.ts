@@ -5,7 +5,8 @@ import { dataOf, startTestApp, type TestApp } from '../helpers/test-app';
 /** Agencies, their 2025 succession and their assignments, checked against the reviewed seed files. */
 
 const repoRoot = path.resolve(__dirname, '../..');
-const readJson = (file: string): any => JSON.parse(readFileSync(path.join(repoRoot, 'seeds/data', file), 'utf8').normalize('NFC'));
+const readJson = (file: string): any =>
+  JSON.parse(readFileSync(path.join(repoRoot, 'seeds/data', file), 'utf8').normalize('NFC'));
 
 const seedAgencies: any[] = readJson('agencies.json');
 const seedSuccessions: any[] = readJson('agency-successions.json');
@@ -14,7 +15,13 @@ const seedProjects: any[] = readJson('projects.json');
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A source as a citation shows it; the seed lists each citation once per (source, figure). */
-const citation = (s: any) => ({ url: s.url ?? null, quote: s.quote ?? null, title: s.title, supports: s.supports ?? null, document: s.documentCode ?? null });
+const citation = (s: any) => ({
+  url: s.url ?? null,
+  quote: s.quote ?? null,
+  title: s.title,
+  supports: s.supports ?? null,
+  document: s.documentCode ?? null,
+});
 
 /** The agency holding an agency's duties today per agency-successions.json: follow the latest successor. */
 function seedCurrent(code: string): string {
@@ -31,14 +38,27 @@ function seedCurrent(code: string): string {
 
 const SUCCESSION_FIELDS = /* GraphQL */ `
   fragment SuccessionFields on AgencySuccession {
-    agency { code }
+    agency {
+      code
+    }
     kind
     effectiveOn
     dateInferred
     reason
     note
-    document { code issuedOn }
-    sources { url quote title supports document { code } }
+    document {
+      code
+      issuedOn
+    }
+    sources {
+      url
+      quote
+      title
+      supports
+      document {
+        code
+      }
+    }
   }
 `;
 
@@ -54,9 +74,15 @@ const AGENCY_QUERY = /* GraphQL */ `
       jurisdictionCode
       validFrom
       validTo
-      current { code }
-      successors { ...SuccessionFields }
-      predecessors { ...SuccessionFields }
+      current {
+        code
+      }
+      successors {
+        ...SuccessionFields
+      }
+      predecessors {
+        ...SuccessionFields
+      }
     }
   }
   ${SUCCESSION_FIELDS}
@@ -67,8 +93,18 @@ const ASSIGNMENTS_QUERY = /* GraphQL */ `
     agency(code: $code) {
       assignments(first: 100) {
         totalCount
-        pageInfo { hasNextPage }
-        nodes { role task { code } section { number } }
+        pageInfo {
+          hasNextPage
+        }
+        nodes {
+          role
+          task {
+            code
+          }
+          section {
+            number
+          }
+        }
       }
     }
   }
@@ -92,12 +128,22 @@ describe('agencies and their succession', () => {
     expect(seed.successorCode).toBe('BD.SXD');
     expect(sgtvt.successors).toHaveLength(1);
     const [step] = sgtvt.successors;
-    expect(step).toMatchObject({ agency: { code: 'BD.SXD' }, kind: 'MERGER', effectiveOn: '2025-03-01', dateInferred: true, reason: seed.reason });
+    expect(step).toMatchObject({
+      agency: { code: 'BD.SXD' },
+      kind: 'MERGER',
+      effectiveOn: '2025-03-01',
+      dateInferred: true,
+      reason: seed.reason,
+    });
     expect(step.document).toEqual({ code: 'HĐND-BD-2025-02-26', issuedOn: '2025-02-26' });
     expect(step.document.code).toBe(seed.documentCode);
-    const urls = step.sources.map((s: any) => s.url).filter((u: any) => typeof u === 'string' && /^https?:\/\//.test(u));
+    const urls = step.sources
+      .map((s: any) => s.url)
+      .filter((u: any) => typeof u === 'string' && /^https?:\/\//.test(u));
     expect(urls.length).toBeGreaterThanOrEqual(1);
-    expect(step.sources.map((s: any) => ({ ...s, document: s.document?.code ?? null }))).toEqual(seed.sources.map(citation));
+    expect(step.sources.map((s: any) => ({ ...s, document: s.document?.code ?? null }))).toEqual(
+      seed.sources.map(citation),
+    );
   });
 
   it('gives BD.SXD one successor: HCM.SXD by TRANSFER on 2025-07-01 under resolution 202/2025/QH15', async () => {
@@ -111,7 +157,9 @@ describe('agencies and their succession', () => {
       document: { code: '202/2025/QH15', issuedOn: '2025-06-12' },
     });
     const seed = seedSuccessions.find((s) => s.predecessorCode === 'BD.SXD');
-    expect(sxd.successors[0].sources.map((s: any) => ({ ...s, document: s.document?.code ?? null }))).toEqual(seed.sources.map(citation));
+    expect(sxd.successors[0].sources.map((s: any) => ({ ...s, document: s.document?.code ?? null }))).toEqual(
+      seed.sources.map(citation),
+    );
   });
 
   it('follows the chain to today: BD.SGTVT and BD.SXD are now HCM.SXD, and HCM.SXD is itself', async () => {
@@ -126,19 +174,27 @@ describe('agencies and their succession', () => {
     const hcm = await agency('HCM.SXD');
     expect(hcm.predecessors.map((p: any) => p.agency.code)).toContain('BD.SXD');
     expect(hcm.predecessors.map((p: any) => p.agency.code).sort()).toEqual(
-      seedSuccessions.filter((s) => s.successorCode === 'HCM.SXD').map((s) => s.predecessorCode).sort(),
+      seedSuccessions
+        .filter((s) => s.successorCode === 'HCM.SXD')
+        .map((s) => s.predecessorCode)
+        .sort(),
     );
     const sxd = await agency('BD.SXD');
     expect(sxd.predecessors.map((p: any) => p.agency.code)).toContain('BD.SGTVT');
     expect(sxd.predecessors.map((p: any) => p.agency.code).sort()).toEqual(
-      seedSuccessions.filter((s) => s.successorCode === 'BD.SXD').map((s) => s.predecessorCode).sort(),
+      seedSuccessions
+        .filter((s) => s.successorCode === 'BD.SXD')
+        .map((s) => s.predecessorCode)
+        .sort(),
     );
     const fromSgtvt = sxd.predecessors.find((p: any) => p.agency.code === 'BD.SGTVT');
     expect(fromSgtvt).toMatchObject({ kind: 'MERGER', effectiveOn: '2025-03-01', dateInferred: true });
   });
 
   it('records every other March 2025 merger of agency-successions.json with its successor and date', async () => {
-    const march = seedSuccessions.filter((s) => s.effectiveOn.startsWith('2025-03') && s.predecessorCode !== 'BD.SGTVT');
+    const march = seedSuccessions.filter(
+      (s) => s.effectiveOn.startsWith('2025-03') && s.predecessorCode !== 'BD.SGTVT',
+    );
     expect(march.length).toBe(5);
     for (const seed of march) {
       const predecessor = await agency(seed.predecessorCode);
@@ -163,7 +219,12 @@ describe('agencies and their succession', () => {
     const ubnd = await agency('BD.UBND');
     expect(ubnd.current).toEqual({ code: 'HCM.UBND' });
     expect(ubnd.successors).toEqual([
-      expect.objectContaining({ agency: { code: 'HCM.UBND' }, kind: 'TRANSFER', effectiveOn: '2025-07-01', document: expect.objectContaining({ code: '202/2025/QH15' }) }),
+      expect.objectContaining({
+        agency: { code: 'HCM.UBND' },
+        kind: 'TRANSFER',
+        effectiveOn: '2025-07-01',
+        document: expect.objectContaining({ code: '202/2025/QH15' }),
+      }),
     ]);
   });
 
@@ -175,7 +236,11 @@ describe('agencies and their succession', () => {
   });
 
   it('gives every agency its name, kind, jurisdiction and validity as agencies.json has them', async () => {
-    const data = dataOf(await t.query(`{ agencies(first: 100) { nodes { code name nameEn kind jurisdiction jurisdictionCode validFrom validTo } } }`));
+    const data = dataOf(
+      await t.query(
+        `{ agencies(first: 100) { nodes { code name nameEn kind jurisdiction jurisdictionCode validFrom validTo } } }`,
+      ),
+    );
     const byCode = new Map(data.agencies.nodes.map((a: any) => [a.code, a]));
     for (const seed of seedAgencies) {
       expect(byCode.get(seed.code)).toEqual({
@@ -191,7 +256,7 @@ describe('agencies and their succession', () => {
     }
   });
 
-  it('lists BD.SGTVT\'s assignments: LEAD on II.4.b.1 and II.4.b.2 (totalCount 2)', async () => {
+  it("lists BD.SGTVT's assignments: LEAD on II.4.b.1 and II.4.b.2 (totalCount 2)", async () => {
     const assignments = dataOf(await t.query(ASSIGNMENTS_QUERY, { code: 'BD.SGTVT' })).agency.assignments;
     expect(assignments.totalCount).toBe(2);
     expect(assignments.nodes).toEqual([
@@ -200,7 +265,7 @@ describe('agencies and their succession', () => {
     ]);
   });
 
-  it('lists BD.SXD\'s assignments in document order: COORDINATING II.3.a.*, LEAD II.4.c.*, IMPLEMENTING II.4.d.*', async () => {
+  it("lists BD.SXD's assignments in document order: COORDINATING II.3.a.*, LEAD II.4.c.*, IMPLEMENTING II.4.d.*", async () => {
     const assignments = dataOf(await t.query(ASSIGNMENTS_QUERY, { code: 'BD.SXD' })).agency.assignments;
     expect(assignments.nodes).toEqual([
       { role: 'COORDINATING', task: { code: 'II.3.a.1' }, section: { number: 'II.3.a' } },
@@ -226,7 +291,10 @@ describe('agencies and their succession', () => {
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
       const data: any = dataOf(
-        await t.query(`query($after: String) { agencies(first: 10, after: $after) { totalCount edges { cursor node { code } } pageInfo { hasNextPage endCursor } } }`, { after }),
+        await t.query(
+          `query($after: String) { agencies(first: 10, after: $after) { totalCount edges { cursor node { code } } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        ),
       );
       expect(data.agencies.totalCount).toBe(seedAgencies.length);
       seen.push(...data.agencies.edges.map((e: any) => e.node.code));
@@ -246,7 +314,9 @@ describe('agencies and their succession', () => {
       for (const section of sections) {
         const named = (section.assignments ?? []).map((a: any) => a.agencyCode);
         const holders = named.length > 0 ? named : inherited;
-        (section.tasks ?? []).forEach((_: unknown, i: number) => assigned.set(`${section.number}.${i + 1}`, new Set(holders)));
+        (section.tasks ?? []).forEach((_: unknown, i: number) =>
+          assigned.set(`${section.number}.${i + 1}`, new Set(holders)),
+        );
         walk(section.children ?? [], holders);
       }
     };

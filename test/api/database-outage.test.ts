@@ -1,7 +1,16 @@
 import { databaseFailure } from '../../src/db/errors';
 import { startPgInstance, type PgInstance } from '../helpers/pg-instance';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { as, CHANGE_STATUS, createProject, databaseId, projectInput, scalar, today, uniqueCode } from '../helpers/write-kit';
+import {
+  as,
+  CHANGE_STATUS,
+  createProject,
+  databaseId,
+  projectInput,
+  scalar,
+  today,
+  uniqueCode,
+} from '../helpers/write-kit';
 
 /**
  * PostgreSQL going away under load and coming back, on a private PostgreSQL instance of this file (it does not use
@@ -67,7 +76,12 @@ describe('a PostgreSQL outage under load', () => {
         signal: AbortSignal.timeout(MAX_REQUEST_MS + 4_000),
       });
       const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
-      return { status: response.status, codes: (body.errors ?? []).map((e) => String(e.extensions?.code)), ms: performance.now() - started, phase };
+      return {
+        status: response.status,
+        codes: (body.errors ?? []).map((e) => String(e.extensions?.code)),
+        ms: performance.now() - started,
+        phase,
+      };
     } catch {
       return { status: 0, codes: [], ms: performance.now() - started, phase, hung: true };
     }
@@ -78,12 +92,19 @@ describe('a PostgreSQL outage under load', () => {
     expect(warm).toMatchObject({ status: 200, codes: [] });
 
     // A write started just before the database stops.
-    const project = await createProject(t, projectInput(uniqueCode('OUTAGE'), { statusEffectiveOn: '2024-01-01' }), planner);
+    const project = await createProject(
+      t,
+      projectInput(uniqueCode('OUTAGE'), { statusEffectiveOn: '2024-01-01' }),
+      planner,
+    );
     const pid = databaseId(project.id);
     const count = async () => ({
       changes: await scalar(t, `select count(*)::int from project_status_changes where project_id = ${pid}`),
       version: await scalar(t, `select version from projects where id = ${pid}`),
-      audit: await scalar(t, `select count(*)::int from audit_log where entity_type = 'Project' and entity_id = ${pid} and action = 'changeProjectStatus'`),
+      audit: await scalar(
+        t,
+        `select count(*)::int from audit_log where entity_type = 'Project' and entity_id = ${pid} and action = 'changeProjectStatus'`,
+      ),
     });
     const before = await count();
     expect(before).toEqual({ changes: 1, version: 1, audit: 0 });
@@ -99,7 +120,19 @@ describe('a PostgreSQL outage under load', () => {
     const loadDeadline = setTimeout(() => (running = false), 30_000);
 
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const write = t.query(CHANGE_STATUS, { input: { projectId: project.id, status: 'PREPARATION', effectiveOn: today(), note: 'during the outage', expectedVersion: 1 } }, planner);
+    const write = t.query(
+      CHANGE_STATUS,
+      {
+        input: {
+          projectId: project.id,
+          status: 'PREPARATION',
+          effectiveOn: today(),
+          note: 'during the outage',
+          expectedVersion: 1,
+        },
+      },
+      planner,
+    );
     phase = 'stopping';
     await pg.stop();
     phase = 'down';
@@ -121,7 +154,8 @@ describe('a PostgreSQL outage under load', () => {
       expect(o.codes.length).toBeGreaterThan(0);
       expect(new Set(o.codes)).toEqual(new Set(['SERVICE_UNAVAILABLE']));
     }
-    for (const o of outcomes.filter((o) => o.status === 503)) expect(new Set(o.codes)).toEqual(new Set(['SERVICE_UNAVAILABLE']));
+    for (const o of outcomes.filter((o) => o.status === 503))
+      expect(new Set(o.codes)).toEqual(new Set(['SERVICE_UNAVAILABLE']));
 
     // The health routes say the database is down.
     const ready = await fetch(`${t.url}/health/ready`);
@@ -158,8 +192,17 @@ describe('a PostgreSQL outage under load', () => {
     const after = await retried(count);
     const stored = after.changes - before.changes;
     expect([0, 1]).toContain(stored);
-    expect(after).toEqual({ changes: before.changes + stored, version: before.version + stored, audit: before.audit + stored });
-    const status = await retried(() => scalar(t, `select count(*)::int from projects where id = ${pid} and status = '${stored ? 'PREPARATION' : 'PLANNED'}'`));
+    expect(after).toEqual({
+      changes: before.changes + stored,
+      version: before.version + stored,
+      audit: before.audit + stored,
+    });
+    const status = await retried(() =>
+      scalar(
+        t,
+        `select count(*)::int from projects where id = ${pid} and status = '${stored ? 'PREPARATION' : 'PLANNED'}'`,
+      ),
+    );
     expect(status).toBe(1);
     if (written.status === 200 && !written.body.errors?.length) expect(stored).toBe(1);
   });

@@ -5,8 +5,8 @@ import { tokenFor } from '../helpers/write-kit';
 /**
  * PostgreSQL restarted again and again under concurrent idempotent writes, on a private PostgreSQL instance, with
  * the registry as its own production-mode process: the process never exits, every write is answered 200 or 503
- * SERVICE_UNAVAILABLE (or REQUEST_TIMEOUT) with Retry-After (never 500), each write is stored whole or not at all, and retrying a 503
- * with the same Idempotency-Key after recovery stores it exactly once.
+ * SERVICE_UNAVAILABLE (or REQUEST_TIMEOUT) with Retry-After (never 500), each write is stored whole or not at all, and
+ * retrying a 503 with the same Idempotency-Key after recovery stores it exactly once.
  */
 
 jest.setTimeout(420_000);
@@ -45,17 +45,31 @@ describe('PostgreSQL restarts under write load', () => {
   const write = async (code: string): Promise<Attempt> => {
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': `restart-${code}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        'idempotency-key': `restart-${code}`,
+      },
       body: JSON.stringify({
         query: CREATE,
-        variables: { input: { code, name: `Restart ${code}`, sector: 'TRANSPORT_ROAD', type: 'CONSTRUCTION', statusEffectiveOn: '2024-01-01' } },
+        variables: {
+          input: {
+            code,
+            name: `Restart ${code}`,
+            sector: 'TRANSPORT_ROAD',
+            type: 'CONSTRUCTION',
+            statusEffectiveOn: '2024-01-01',
+          },
+        },
       }),
       signal: AbortSignal.timeout(30_000),
     });
     const body = await response.text();
     let codes: string[] = [];
     try {
-      codes = ((JSON.parse(body).errors ?? []) as { extensions?: { code?: string } }[]).map((e) => String(e.extensions?.code));
+      codes = ((JSON.parse(body).errors ?? []) as { extensions?: { code?: string } }[]).map((e) =>
+        String(e.extensions?.code),
+      );
     } catch {
       codes = ['NOT_JSON'];
     }
@@ -69,7 +83,9 @@ describe('PostgreSQL restarts under write load', () => {
     const worker = async (w: number) => {
       while (running) {
         const code = `RS-${w}-${(sequence += 1)}`;
-        attempts.push(await write(code).catch((error) => ({ code, status: 0, codes: [String(error)], retryAfter: null, body: '' })));
+        attempts.push(
+          await write(code).catch((error) => ({ code, status: 0, codes: [String(error)], retryAfter: null, body: '' })),
+        );
       }
     };
     const workers = Array.from({ length: 12 }, (_, w) => worker(w));
@@ -86,12 +102,18 @@ describe('PostgreSQL restarts under write load', () => {
     }
 
     // The process lives, and no write was answered with anything but 200 or a retryable 503.
-    expect({ exit: server.exit, output: server.exit ? server.output().slice(-1500) : '' }).toEqual({ exit: null, output: '' });
+    expect({ exit: server.exit, output: server.exit ? server.output().slice(-1500) : '' }).toEqual({
+      exit: null,
+      output: '',
+    });
     expect(server.output()).not.toMatch(/TypeError|Cannot read properties/);
     // 503s are retryable: the database away (SERVICE_UNAVAILABLE) or, on a loaded machine, a write that outlived
     // the request timeout waiting for it (REQUEST_TIMEOUT).
     const retryable = new Set(['SERVICE_UNAVAILABLE', 'REQUEST_TIMEOUT']);
-    const unexpected = attempts.filter((a) => !(a.status === 200 && a.codes.length === 0) && !(a.status === 503 && a.codes.every((c) => retryable.has(c))));
+    const unexpected = attempts.filter(
+      (a) =>
+        !(a.status === 200 && a.codes.length === 0) && !(a.status === 503 && a.codes.every((c) => retryable.has(c))),
+    );
     expect(unexpected.map((a) => `${a.code}: ${a.status} ${a.codes.join(',')} ${a.body.slice(0, 200)}`)).toEqual([]);
     const refused = attempts.filter((a) => a.status === 503);
     for (const a of refused) expect(a.retryAfter).not.toBeNull();
@@ -101,7 +123,11 @@ describe('PostgreSQL restarts under write load', () => {
     // After recovery, each 503 retried with its key: exactly one project per code, each with its audit entry.
     for (const a of refused) {
       const again = await write(a.code);
-      expect({ code: a.code, status: again.status, codes: again.codes }).toEqual({ code: a.code, status: 200, codes: [] });
+      expect({ code: a.code, status: again.status, codes: again.codes }).toEqual({
+        code: a.code,
+        status: 200,
+        codes: [],
+      });
       const payload = JSON.parse(again.body).data.createProject;
       // Either this retry wrote it, or the first attempt had committed and its answer is replayed; never a duplicate.
       expect(payload.userErrors).toEqual([]);

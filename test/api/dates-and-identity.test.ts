@@ -34,8 +34,16 @@ describe('dates outside 1900-2200', () => {
 
   it.each(OUTSIDE)('refuses %s in a filter, as a literal and as a variable', async (day) => {
     expectClientError(await t.query(`{ projects(filter: { plannedCompletion: { from: "${day}" } }) { totalCount } }`));
-    expectClientError(await t.query('query($d: Date) { projects(filter: { plannedCompletion: { to: $d } }) { totalCount } }', { d: day }));
-    expectClientError(await t.query('query($s: DateTime) { projects(filter: { updatedSince: $s }) { totalCount } }', { s: `${day}T00:00:00Z` }));
+    expectClientError(
+      await t.query('query($d: Date) { projects(filter: { plannedCompletion: { to: $d } }) { totalCount } }', {
+        d: day,
+      }),
+    );
+    expectClientError(
+      await t.query('query($s: DateTime) { projects(filter: { updatedSince: $s }) { totalCount } }', {
+        s: `${day}T00:00:00Z`,
+      }),
+    );
   });
 
   it.each(OUTSIDE)('refuses %s in a mutation input, and stores nothing', async (day) => {
@@ -51,13 +59,20 @@ describe('dates outside 1900-2200', () => {
 
   it('refuses a cursor holding a day outside the range', async () => {
     const after = encodeCursor('Project:PLANNED_COMPLETION.ASC', ['0000-01-01', 1]);
-    const response = await t.query('query($a: String) { projects(orderBy: [{ field: PLANNED_COMPLETION, direction: ASC }], after: $a) { totalCount } }', { a: after });
+    const response = await t.query(
+      'query($a: String) { projects(orderBy: [{ field: PLANNED_COMPLETION, direction: ASC }], after: $a) { totalCount } }',
+      { a: after },
+    );
     expect(response.body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     expect(response.body.errors![0].message).toMatch(/not a valid cursor/);
   });
 
   it('refuses days outside the range in the OC4IDS export parameters with 400', async () => {
-    for (const query of ['plannedCompletionFrom=0000-01-01', 'plannedCompletionTo=2201-01-01', 'updatedSince=0000-01-01T00:00:00Z']) {
+    for (const query of [
+      'plannedCompletionFrom=0000-01-01',
+      'plannedCompletionTo=2201-01-01',
+      'updatedSince=0000-01-01T00:00:00Z',
+    ]) {
       const response = await fetch(`${t.url}/oc4ids/projects.json?${query}`);
       expect(response.status).toBe(400);
       expect(((await response.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
@@ -71,7 +86,15 @@ describe('dates outside 1900-2200', () => {
       uri: 'https://example.org/pkg.json',
       publishedDate: '2025-01-01T00:00:00Z',
       publisher: { name: 'A test publisher' },
-      projects: [{ id: 'oc4ids-xxxxxx-DATE-ZERO', title: 'Zero', sector: ['transport'], type: 'construction', period: { startDate: '0000-01-01T00:00:00Z' } }],
+      projects: [
+        {
+          id: 'oc4ids-xxxxxx-DATE-ZERO',
+          title: 'Zero',
+          sector: ['transport'],
+          type: 'construction',
+          period: { startDate: '0000-01-01T00:00:00Z' },
+        },
+      ],
     };
     const response = await t.query(
       'mutation($p: JSONObject!) { importOc4idsPackage(input: { package: $p }) { report { written projects { outcome reasons } } } }',
@@ -89,7 +112,9 @@ describe('identity', () => {
   let t: TestApp;
   let admin: Record<string, string>;
   beforeAll(async () => {
-    t = await startTestApp({ operations: { ...testConfig().operations, publicUrl: 'https://registry.example.org/data' } });
+    t = await startTestApp({
+      operations: { ...testConfig().operations, publicUrl: 'https://registry.example.org/data' },
+    });
     admin = await as('admin', 'identity-admin');
   });
   afterAll(async () => {
@@ -100,7 +125,15 @@ describe('identity', () => {
     dataOf(
       await t.query(
         'mutation($p: JSONObject!) { importOc4idsPackage(input: { package: $p }) { report { written packageErrors projects { id code outcome reasons } } } }',
-        { p: { version: '0.9', uri: 'https://example.org/pkg.json', publishedDate: '2025-01-01T00:00:00Z', publisher: { name: 'A test publisher' }, projects: [project] } },
+        {
+          p: {
+            version: '0.9',
+            uri: 'https://example.org/pkg.json',
+            publishedDate: '2025-01-01T00:00:00Z',
+            publisher: { name: 'A test publisher' },
+            projects: [project],
+          },
+        },
         admin,
       ),
     ).importOc4idsPackage.report;
@@ -116,19 +149,33 @@ describe('identity', () => {
 
   it('does not reopen a COMPLETED project through an import', async () => {
     const planner = await as('planner', 'identity-planner');
-    const project = await createProject(t, projectInput(uniqueCode('DONE'), { status: 'UNDER_CONSTRUCTION', statusEffectiveOn: '2024-01-01' }), planner);
-    const done = await t.query(CHANGE_STATUS, { input: { projectId: project.id, status: 'COMPLETED', effectiveOn: today(), expectedVersion: 1 } }, planner);
+    const project = await createProject(
+      t,
+      projectInput(uniqueCode('DONE'), { status: 'UNDER_CONSTRUCTION', statusEffectiveOn: '2024-01-01' }),
+      planner,
+    );
+    const done = await t.query(
+      CHANGE_STATUS,
+      { input: { projectId: project.id, status: 'COMPLETED', effectiveOn: today(), expectedVersion: 1 } },
+      planner,
+    );
     expect(dataOf(done).changeProjectStatus.userErrors).toEqual([]);
     const result = await importOne({ id: `oc4ids-xxxxxx-${project.code}`, status: 'implementation' });
     expect(result.packageErrors).toEqual([]);
     expect(result.projects[0].outcome).toBe('REJECTED');
-    expect(result.projects[0].reasons.join(' ')).toMatch(/COMPLETED and cannot become UNDER_CONSTRUCTION; that status is final/);
+    expect(result.projects[0].reasons.join(' ')).toMatch(
+      /COMPLETED and cannot become UNDER_CONSTRUCTION; that status is final/,
+    );
     expect((await projectByCode(t, project.code)).status).toBe('COMPLETED');
   });
 
   it('builds package addresses from PUBLIC_URL, whatever Host and X-Forwarded-Host say', async () => {
-    const response = await fetch(`${t.url}/oc4ids/projects/BD-METRO-1.json`, { headers: { host: 'evil.example.com', 'x-forwarded-host': 'evil.example.com' } });
-    expect(((await response.json()) as any).uri).toBe('https://registry.example.org/data/oc4ids/projects/BD-METRO-1.json');
+    const response = await fetch(`${t.url}/oc4ids/projects/BD-METRO-1.json`, {
+      headers: { host: 'evil.example.com', 'x-forwarded-host': 'evil.example.com' },
+    });
+    expect(((await response.json()) as any).uri).toBe(
+      'https://registry.example.org/data/oc4ids/projects/BD-METRO-1.json',
+    );
   });
 
   it('without PUBLIC_URL, ignores X-Forwarded-Host unless TRUST_PROXY, and in production ignores Host', async () => {
@@ -139,7 +186,9 @@ describe('identity', () => {
       const uri = async (app: TestApp, headers: Record<string, string>) =>
         ((await (await fetch(`${app.url}/oc4ids/projects/BD-METRO-1.json`, { headers })).json()) as any).uri as string;
       expect(await uri(plain, { 'x-forwarded-host': 'evil.example.com' })).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
-      expect(await uri(proxied, { 'x-forwarded-host': 'registry.example.org', 'x-forwarded-proto': 'https' })).toBe('https://registry.example.org/oc4ids/projects/BD-METRO-1.json');
+      expect(await uri(proxied, { 'x-forwarded-host': 'registry.example.org', 'x-forwarded-proto': 'https' })).toBe(
+        'https://registry.example.org/oc4ids/projects/BD-METRO-1.json',
+      );
       expect(await uri(production, { host: 'evil.example.com' })).toMatch(/^http:\/\/localhost:\d+\//);
     } finally {
       await plain.stop();

@@ -20,7 +20,12 @@ const DOCUMENTS: [string, string, Record<string, unknown>?][] = [
           code
           sections {
             ...Section
-            children { ...Section children { ...Section } }
+            children {
+              ...Section
+              children {
+                ...Section
+              }
+            }
           }
         }
       }
@@ -30,11 +35,59 @@ const DOCUMENTS: [string, string, Record<string, unknown>?][] = [
         tasks {
           code
           text
-          assignments { role agency { code name current { code } } }
-          leadAgency { code }
-          fundingMix { total { amount } knownShare shares { source { code } amount { amount } share } }
-          first: projects(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { code } } }
-          all: projects(first: 50) { nodes { code name status fundingMix { total { amount } } } }
+          assignments {
+            role
+            agency {
+              code
+              name
+              current {
+                code
+              }
+            }
+          }
+          leadAgency {
+            code
+          }
+          fundingMix {
+            total {
+              amount
+            }
+            knownShare
+            shares {
+              source {
+                code
+              }
+              amount {
+                amount
+              }
+              share
+            }
+          }
+          first: projects(first: 2) {
+            totalCount
+            pageInfo {
+              hasNextPage
+              endCursor
+            }
+            edges {
+              cursor
+              node {
+                code
+              }
+            }
+          }
+          all: projects(first: 50) {
+            nodes {
+              code
+              name
+              status
+              fundingMix {
+                total {
+                  amount
+                }
+              }
+            }
+          }
         }
       }
     `,
@@ -46,8 +99,42 @@ const DOCUMENTS: [string, string, Record<string, unknown>?][] = [
       {
         projects(first: 5, orderBy: [{ field: TOTAL_INVESTMENT, direction: DESC }]) {
           totalCount
-          aggregate { count totalInvestment { amount currency } byStatus { status count } bySector { sector count } byFundingSource { source { code } share } }
-          nodes { id code name sector status plannedCompletion lengthKm totalInvestment { amount currency } totalInvestmentVnd updatedAt }
+          aggregate {
+            count
+            totalInvestment {
+              amount
+              currency
+            }
+            byStatus {
+              status
+              count
+            }
+            bySector {
+              sector
+              count
+            }
+            byFundingSource {
+              source {
+                code
+              }
+              share
+            }
+          }
+          nodes {
+            id
+            code
+            name
+            sector
+            status
+            plannedCompletion
+            lengthKm
+            totalInvestment {
+              amount
+              currency
+            }
+            totalInvestmentVnd
+            updatedAt
+          }
         }
       }
     `,
@@ -59,8 +146,17 @@ const DOCUMENTS: [string, string, Record<string, unknown>?][] = [
         nodes(ids: $ids) {
           __typename
           id
-          ... on Project { code statusHistory { status effectiveOn note } }
-          ... on Plan { code }
+          ... on Project {
+            code
+            statusHistory {
+              status
+              effectiveOn
+              note
+            }
+          }
+          ... on Plan {
+            code
+          }
         }
       }
     `,
@@ -70,9 +166,19 @@ const DOCUMENTS: [string, string, Record<string, unknown>?][] = [
     'skip and include, and a nullable field that fails',
     /* GraphQL */ `
       query Conditional($yes: Boolean!, $no: Boolean!) {
-        projects(first: 3) @include(if: $yes) { nodes { code name @skip(if: $yes) status @include(if: $no) } }
-        project(code: "NO-SUCH-PROJECT") { code }
-        broken: projects(first: -1) { totalCount }
+        projects(first: 3) @include(if: $yes) {
+          nodes {
+            code
+            name @skip(if: $yes)
+            status @include(if: $no)
+          }
+        }
+        project(code: "NO-SUCH-PROJECT") {
+          code
+        }
+        broken: projects(first: -1) {
+          totalCount
+        }
       }
     `,
     { yes: true, no: false },
@@ -81,7 +187,12 @@ const DOCUMENTS: [string, string, Record<string, unknown>?][] = [
     'a filter passed as a variable (a recursive input type, interpreted by graphql-js)',
     /* GraphQL */ `
       query Filtered($filter: ProjectFilter) {
-        projects(filter: $filter, first: 10) { totalCount nodes { code } }
+        projects(filter: $filter, first: 10) {
+          totalCount
+          nodes {
+            code
+          }
+        }
       }
     `,
     { filter: { or: [{ sector: ['TRANSPORT_ROAD'] }, { not: { status: ['COMPLETED'] } }], search: 'duong' } },
@@ -97,34 +208,48 @@ describe('compiled execution', () => {
     await t.stop();
   });
 
-  it.each(DOCUMENTS)('answers like graphql-js, the first time (interpreted) and the next (compiled): %s', async (_name, document, variables = {}) => {
-    const first = await t.query(document, variables);
-    const served = await t.query(document, variables);
-    expect(served.body).toEqual(first.body);
-    const schema = buildSchema();
-    const reference = await execute({
-      schema,
-      document: parse(document),
-      variableValues: variables,
-      contextValue: createContext(t.app.database, 'reference', { statements: 0 }),
-    });
-    expect(served.body.data).toEqual(JSON.parse(JSON.stringify(reference.data)));
-    expect((served.body.errors ?? []).map((e) => [e.message, e.path, e.extensions?.code])).toEqual(
-      (reference.errors ?? []).map((e) => [e.message, e.path, e.extensions?.code]),
-    );
-    if (document.includes('Tree')) expect(JSON.stringify(served.body.data).length).toBeGreaterThan(5000);
-    if (document.includes('broken')) expect(served.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
-    if (document.includes('Nodes')) expect(served.body.data.nodes.filter(Boolean).map((n: { __typename: string }) => n.__typename)).toEqual(['Project', 'Plan']);
-  });
+  it.each(DOCUMENTS)(
+    'answers like graphql-js, the first time (interpreted) and the next (compiled): %s',
+    async (_name, document, variables = {}) => {
+      const first = await t.query(document, variables);
+      const served = await t.query(document, variables);
+      expect(served.body).toEqual(first.body);
+      const schema = buildSchema();
+      const reference = await execute({
+        schema,
+        document: parse(document),
+        variableValues: variables,
+        contextValue: createContext(t.app.database, 'reference', { statements: 0 }),
+      });
+      expect(served.body.data).toEqual(JSON.parse(JSON.stringify(reference.data)));
+      expect((served.body.errors ?? []).map((e) => [e.message, e.path, e.extensions?.code])).toEqual(
+        (reference.errors ?? []).map((e) => [e.message, e.path, e.extensions?.code]),
+      );
+      if (document.includes('Tree')) expect(JSON.stringify(served.body.data).length).toBeGreaterThan(5000);
+      if (document.includes('broken'))
+        expect(served.body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      if (document.includes('Nodes'))
+        expect(served.body.data.nodes.filter(Boolean).map((n: { __typename: string }) => n.__typename)).toEqual([
+          'Project',
+          'Plan',
+        ]);
+    },
+  );
 
   it('finds the input types that contain themselves, and those that contain them', () => {
-    expect([...recursiveInputTypes(buildSchema())].sort()).toEqual(['CreatePlanInput', 'PlanSectionInput', 'ProjectFilter']);
+    expect([...recursiveInputTypes(buildSchema())].sort()).toEqual([
+      'CreatePlanInput',
+      'PlanSectionInput',
+      'ProjectFilter',
+    ]);
   });
 
   it('resolves an operation whose filter variable nests and/or/not deeply', async () => {
     let filter: Record<string, unknown> = { sector: ['TRANSPORT_ROAD'] };
     for (let i = 0; i < 4; i++) filter = { and: [filter, { not: { status: ['CANCELLED'] } }] };
-    const data = dataOf(await t.query('query($f: ProjectFilter) { projects(filter: $f) { totalCount } }', { f: filter }));
+    const data = dataOf(
+      await t.query('query($f: ProjectFilter) { projects(filter: $f) { totalCount } }', { f: filter }),
+    );
     const inline = dataOf(await t.query('{ projects(filter: { sector: [TRANSPORT_ROAD] }) { totalCount } }'));
     expect(data.projects.totalCount).toBe(inline.projects.totalCount);
     expect(data.projects.totalCount).toBeGreaterThan(0);
@@ -167,30 +292,60 @@ describe('project lists read only the columns their selection needs', () => {
   });
 
   const FIELDS = [
-    'id', 'name', 'nameEn', 'description', 'sector', 'type', 'status', 'lengthKm', 'ownerAgency { code }', 'plannedStart',
-    'plannedCompletion', 'totalInvestment { amount currency }', 'totalInvestmentVnd', 'totalInvestmentNote', 'notes', 'version',
-    'createdAt', 'updatedAt', 'archivedAt', 'statusHistory { status }', 'locations { name }', 'tasks { code }',
-    'funding { amount { amount } }', 'fundingMix { total { amount } }', 'sources { url }',
+    'id',
+    'name',
+    'nameEn',
+    'description',
+    'sector',
+    'type',
+    'status',
+    'lengthKm',
+    'ownerAgency { code }',
+    'plannedStart',
+    'plannedCompletion',
+    'totalInvestment { amount currency }',
+    'totalInvestmentVnd',
+    'totalInvestmentNote',
+    'notes',
+    'version',
+    'createdAt',
+    'updatedAt',
+    'archivedAt',
+    'statusHistory { status }',
+    'locations { name }',
+    'tasks { code }',
+    'funding { amount { amount } }',
+    'fundingMix { total { amount } }',
+    'sources { url }',
   ];
   // `oc4ids` needs the whole row, so this reference reads every column.
   const whole = `code oc4ids ${FIELDS.join(' ')}`;
 
-  it.each(FIELDS)('%s is the same read alone as with the whole row, in the root list and in a task\'s list', async (field) => {
-    const name = field.split(' ')[0];
-    const reference = dataOf(await t.query(`{ projects(first: 50) { nodes { ${whole} } } }`)).projects.nodes;
-    const alone = dataOf(await t.query(`{ projects(first: 50) { nodes { code ${field} } } }`)).projects.nodes;
-    expect(alone.map((n: any) => [n.code, n[name]])).toEqual(reference.map((n: any) => [n.code, n[name]]));
-    // Listed projects are never archived; every other field has values here.
-    if (name !== 'archivedAt') expect(reference.some((n: any) => n[name] !== null && !(Array.isArray(n[name]) && n[name].length === 0))).toBe(true);
+  it.each(FIELDS)(
+    "%s is the same read alone as with the whole row, in the root list and in a task's list",
+    async (field) => {
+      const name = field.split(' ')[0];
+      const reference = dataOf(await t.query(`{ projects(first: 50) { nodes { ${whole} } } }`)).projects.nodes;
+      const alone = dataOf(await t.query(`{ projects(first: 50) { nodes { code ${field} } } }`)).projects.nodes;
+      expect(alone.map((n: any) => [n.code, n[name]])).toEqual(reference.map((n: any) => [n.code, n[name]]));
+      // Listed projects are never archived; every other field has values here.
+      if (name !== 'archivedAt')
+        expect(reference.some((n: any) => n[name] !== null && !(Array.isArray(n[name]) && n[name].length === 0))).toBe(
+          true,
+        );
 
-    const tree = (selection: string) =>
-      t.query(`{ plan(code: "6408/KH-UBND") { tasks(first: 20) { nodes { code projects(first: 20) { edges { cursor node { ${selection} } } } } } } }`);
-    const referenceTree = dataOf(await tree(whole)).plan.tasks.nodes;
-    const aloneTree = dataOf(await tree(`code ${field}`)).plan.tasks.nodes;
-    const pick = (tasks: any[]) => tasks.flatMap((task) => task.projects.edges.map((e: any) => [task.code, e.cursor, e.node.code, e.node[name]]));
-    expect(pick(aloneTree)).toEqual(pick(referenceTree));
-    expect(pick(aloneTree).length).toBeGreaterThan(5);
-  });
+      const tree = (selection: string) =>
+        t.query(
+          `{ plan(code: "6408/KH-UBND") { tasks(first: 20) { nodes { code projects(first: 20) { edges { cursor node { ${selection} } } } } } } }`,
+        );
+      const referenceTree = dataOf(await tree(whole)).plan.tasks.nodes;
+      const aloneTree = dataOf(await tree(`code ${field}`)).plan.tasks.nodes;
+      const pick = (tasks: any[]) =>
+        tasks.flatMap((task) => task.projects.edges.map((e: any) => [task.code, e.cursor, e.node.code, e.node[name]]));
+      expect(pick(aloneTree)).toEqual(pick(referenceTree));
+      expect(pick(aloneTree).length).toBeGreaterThan(5);
+    },
+  );
 
   it('a pruned page does not stand in for a whole project elsewhere in the request', async () => {
     const data = dataOf(
@@ -199,7 +354,9 @@ describe('project lists read only the columns their selection needs', () => {
         project(code: "BD-ROAD-CT02-CTDH") { code description totalInvestment { amount } }
       }`),
     );
-    const whole = dataOf(await t.query('{ project(code: "BD-ROAD-CT02-CTDH") { code description totalInvestment { amount } } }'));
+    const whole = dataOf(
+      await t.query('{ project(code: "BD-ROAD-CT02-CTDH") { code description totalInvestment { amount } } }'),
+    );
     expect(data.project).toEqual(whole.project);
     expect(data.project.description).toEqual(expect.any(String));
   });
@@ -211,11 +368,19 @@ describe('compiled plans', () => {
     // Room for about two small plans.
     const gateway = compiledExecution(schema, 9000);
     gateway.onSchemaLoadOrUpdate(() => {});
-    const loaded: any = await gateway.load({ apollo: { key: undefined, keyHash: undefined, graphRef: undefined } } as any);
+    const loaded: any = await gateway.load({
+      apollo: { key: undefined, keyHash: undefined, graphRef: undefined },
+    } as any);
     const texts = ['{ __typename }', '{ a: __typename }', '{ b: __typename }'];
     const run = (text: string) => {
       const document = parse(text);
-      return loaded.executor({ document, queryHash: text, request: { variables: {} }, operation: document.definitions[0], context: {} } as any);
+      return loaded.executor({
+        document,
+        queryHash: text,
+        request: { variables: {} },
+        operation: document.definitions[0],
+        context: {},
+      } as any);
     };
     for (const text of [...texts, ...texts]) {
       const { data } = await run(text);

@@ -15,7 +15,7 @@ describe('GET /health', () => {
     expect(await response.json()).toEqual({ status: 'ok', database: 'up' });
   });
 
-  it('echoes the caller\'s request id, or makes one', async () => {
+  it("echoes the caller's request id, or makes one", async () => {
     const given = await fetch(`${t.url}/health`, { headers: { 'x-request-id': 'abc-123' } });
     expect(given.headers.get('x-request-id')).toBe('abc-123');
     const made = await fetch(`${t.url}/health`);

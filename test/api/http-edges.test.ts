@@ -17,7 +17,11 @@ import { as, createProject, projectInput, uniqueCode } from '../helpers/write-ki
 jest.setTimeout(120_000);
 
 /** A raw request, for what fetch would refuse to send. */
-function raw(url: string, requestPath: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function raw(
+  url: string,
+  requestPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = http.request({ hostname, port, path: requestPath, method: 'GET', headers }, (res) => {
@@ -54,7 +58,11 @@ describe('the HTTP edge', () => {
   });
 
   it('refuses NUL however a document escapes it, on both executors', async () => {
-    for (const query of ['{ project(code: "a\\u0000b") { code } }', '{ project(code: "a\\u{0}b") { code } }', '{ project(code: "a\\u{000000}") { code } }']) {
+    for (const query of [
+      '{ project(code: "a\\u0000b") { code } }',
+      '{ project(code: "a\\u{0}b") { code } }',
+      '{ project(code: "a\\u{000000}") { code } }',
+    ]) {
       const response = await t.query(query);
       expect(response.status).toBe(400);
       expect(response.body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
@@ -65,9 +73,17 @@ describe('the HTTP edge', () => {
   it('refuses JSON nested deeper than 32 levels, and a document nested deeper than 32, with 400', async () => {
     let deep: unknown = 1;
     for (let i = 0; i < 40; i++) deep = [deep];
-    const json = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }', variables: { x: deep } }) });
+    const json = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }', variables: { x: deep } }),
+    });
     expect(json.status).toBe(400);
-    expect(((await json.json()) as any).errors[0].extensions).toEqual({ code: 'BAD_REQUEST', limit: 32, setting: 'MAX_JSON_DEPTH' });
+    expect(((await json.json()) as any).errors[0].extensions).toEqual({
+      code: 'BAD_REQUEST',
+      limit: 32,
+      setting: 'MAX_JSON_DEPTH',
+    });
     const doc = await t.query(`{ plans { nodes { ${'sections { '.repeat(40)}number${' }'.repeat(40)} } } }`);
     expect(doc.status).toBe(400);
     expect(doc.body.errors![0].extensions).toMatchObject({ code: 'BAD_REQUEST', setting: 'MAX_JSON_DEPTH' });
@@ -87,11 +103,19 @@ describe('the HTTP edge', () => {
     expect(((await response.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
     // The command-line import reads files of any size: the package check refuses the depth before validating.
     const checked = checkPackage(JSON.parse(pkg), 'oc4ids-xxxxxx-');
-    expect(checked.packageErrors).toEqual(['The package nests deeper than 64 levels; an OC4IDS package (GeoJSON included) needs far fewer.']);
+    expect(checked.packageErrors).toEqual([
+      'The package nests deeper than 64 levels; an OC4IDS package (GeoJSON included) needs far fewer.',
+    ]);
   });
 
   it('says X-Content-Type-Options: nosniff on every answer', async () => {
-    for (const route of ['/graphql?query=%7B__typename%7D', '/health', '/health/live', '/nowhere', '/oc4ids/projects/NOPE.json']) {
+    for (const route of [
+      '/graphql?query=%7B__typename%7D',
+      '/health',
+      '/health/live',
+      '/nowhere',
+      '/oc4ids/projects/NOPE.json',
+    ]) {
       const response = await fetch(`${t.url}${route}`, { headers: { 'apollo-require-preflight': 'true' } });
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     }
@@ -114,7 +138,11 @@ describe('the HTTP edge', () => {
       planner,
     );
     expect(dataOf(twin).createProject.userErrors).toEqual([
-      { field: ['input', 'code'], code: 'DUPLICATE', message: `A project with the code "${code}" already exists (codes are compared without regard to case).` },
+      {
+        field: ['input', 'code'],
+        code: 'DUPLICATE',
+        message: `A project with the code "${code}" already exists (codes are compared without regard to case).`,
+      },
     ]);
   });
 });
@@ -128,10 +156,16 @@ describe('the metrics route', () => {
       await open.stop();
     }
     const token = 'metrics-token-0123456789';
-    const guarded = await startTestApp({ nodeEnv: 'production', seedOnStart: false, operations: { ...testConfig().operations, metricsToken: token } });
+    const guarded = await startTestApp({
+      nodeEnv: 'production',
+      seedOnStart: false,
+      operations: { ...testConfig().operations, metricsToken: token },
+    });
     try {
       expect((await fetch(`${guarded.url}/metrics`)).status).toBe(401);
-      expect((await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+      expect(
+        (await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status,
+      ).toBe(401);
       const scraped = await fetch(`${guarded.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
       expect(scraped.status).toBe(200);
       expect(await scraped.text()).toMatch(/registry_graphql_requests_total|process_cpu/);
@@ -157,7 +191,10 @@ describe('the metrics route', () => {
 describe('introspection', () => {
   it('is open by default (a public data API) and off with INTROSPECTION=off', async () => {
     const on = await startTestApp({ seedOnStart: false });
-    const off = await startTestApp({ seedOnStart: false, operations: { ...testConfig().operations, introspection: false } });
+    const off = await startTestApp({
+      seedOnStart: false,
+      operations: { ...testConfig().operations, introspection: false },
+    });
     try {
       expect(dataOf(await on.query('{ __schema { queryType { name } } }')).__schema.queryType.name).toBe('Query');
       const refused = await off.query('{ __schema { queryType { name } } }');
@@ -172,10 +209,16 @@ describe('introspection', () => {
 
 describe('a DATABASE_URL that does not work', () => {
   it.each([
-    ['a database that does not exist', 'postgres://postgres@127.0.0.1:5432/ipr_no_such_database', /database "ipr_no_such_database" does not exist/],
+    [
+      'a database that does not exist',
+      'postgres://postgres@127.0.0.1:5432/ipr_no_such_database',
+      /database "ipr_no_such_database" does not exist/,
+    ],
     ['a closed port', 'postgres://postgres@127.0.0.1:1/registry', /connection refused/],
   ])('stops the start with the cause: %s', async (_name, databaseUrl, cause) => {
-    await expect(startApp(loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test' }))).rejects.toThrow(cause);
+    await expect(
+      startApp(loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test' })),
+    ).rejects.toThrow(cause);
   });
 });
 
@@ -183,7 +226,14 @@ describe('the README', () => {
   it('names every setting of the configuration in its configuration or security tables', () => {
     const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
     const source = readFileSync(path.resolve(__dirname, '../../src/config.ts'), 'utf8');
-    const settings = [...new Set([...source.matchAll(/\b(?:integer|flag|megabytes|duration)\('([A-Z0-9_]+)'/g), ...source.matchAll(/env\.([A-Z0-9_]+)/g)].map((m) => m[1]))];
+    const settings = [
+      ...new Set(
+        [
+          ...source.matchAll(/\b(?:integer|flag|megabytes|duration)\('([A-Z0-9_]+)'/g),
+          ...source.matchAll(/env\.([A-Z0-9_]+)/g),
+        ].map((m) => m[1]),
+      ),
+    ];
     expect(settings.length).toBeGreaterThan(40);
     expect(settings.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
   });

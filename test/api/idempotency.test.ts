@@ -1,5 +1,15 @@
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
-import { as, createProject, projectByCode, projectInput, scalar, today, uniqueCode, CHANGE_STATUS, CREATE_PROJECT } from '../helpers/write-kit';
+import {
+  as,
+  createProject,
+  projectByCode,
+  projectInput,
+  scalar,
+  today,
+  uniqueCode,
+  CHANGE_STATUS,
+  CREATE_PROJECT,
+} from '../helpers/write-kit';
 
 /**
  * Idempotency-Key, on both databases: one write for any number of concurrent identical requests, which all get the
@@ -16,7 +26,11 @@ interface Raw {
 }
 
 async function post(t: TestApp, body: string, headers: Record<string, string>): Promise<Raw> {
-  const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const response = await fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   return { status: response.status, text: await response.text(), headers: response.headers };
 }
 
@@ -33,19 +47,27 @@ describe('Idempotency-Key', () => {
     await t?.stop();
   });
 
-  const keysOf = (subject: string) => scalar(t, `select count(*)::int from idempotency_keys where subject = '${subject}'`);
+  const keysOf = (subject: string) =>
+    scalar(t, `select count(*)::int from idempotency_keys where subject = '${subject}'`);
 
   it('runs 10 concurrent identical creates once: one answer, nine byte-identical replays, no 500', async () => {
     const code = uniqueCode('IDEM-TEN');
     const body = JSON.stringify({ query: CREATE_PROJECT, variables: { input: projectInput(code) } });
-    const responses = await Promise.all(Array.from({ length: 10 }, () => post(t, body, { ...planner, 'idempotency-key': `ten-${code}` })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => post(t, body, { ...planner, 'idempotency-key': `ten-${code}` })),
+    );
     expect(responses.map((r) => r.status).sort()).toEqual(Array(10).fill(200));
     const first = responses.filter((r) => r.headers.get('idempotent-replayed') !== 'true');
     expect(first).toHaveLength(1);
     for (const r of responses) expect(r.text).toBe(first[0].text);
     expect(JSON.parse(first[0].text).data.createProject.userErrors).toEqual([]);
     expect(await scalar(t, `select count(*)::int from projects where code = '${code}'`)).toBe(1);
-    expect(await scalar(t, `select count(*)::int from audit_log a join projects p on p.id = a.entity_id where a.entity_type = 'Project' and p.code = '${code}'`)).toBe(1);
+    expect(
+      await scalar(
+        t,
+        `select count(*)::int from audit_log a join projects p on p.id = a.entity_id where a.entity_type = 'Project' and p.code = '${code}'`,
+      ),
+    ).toBe(1);
   });
 
   it('takes the same request with its JSON keys in another order as the same request', async () => {
@@ -64,8 +86,14 @@ describe('Idempotency-Key', () => {
   it('refuses a different request under the same key with 422, writing nothing', async () => {
     const code = uniqueCode('IDEM-DIFF');
     const key = { ...planner, 'idempotency-key': `diff-${code}` };
-    expect((await post(t, JSON.stringify({ query: CREATE_PROJECT, variables: { input: projectInput(code) } }), key)).status).toBe(200);
-    const other = await post(t, JSON.stringify({ query: CREATE_PROJECT, variables: { input: projectInput(`${code}-B`) } }), key);
+    expect(
+      (await post(t, JSON.stringify({ query: CREATE_PROJECT, variables: { input: projectInput(code) } }), key)).status,
+    ).toBe(200);
+    const other = await post(
+      t,
+      JSON.stringify({ query: CREATE_PROJECT, variables: { input: projectInput(`${code}-B`) } }),
+      key,
+    );
     expect(other.status).toBe(422);
     expect(JSON.parse(other.text).errors[0].extensions.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await scalar(t, `select count(*)::int from projects where code = '${code}-B'`)).toBe(0);
@@ -85,11 +113,17 @@ describe('Idempotency-Key', () => {
   it('does not store an authorization failure: after gaining the role, the same key writes', async () => {
     const code = uniqueCode('IDEM-ROLE');
     const body = JSON.stringify({ query: CREATE_PROJECT, variables: { input: projectInput(code) } });
-    const asViewer = await post(t, body, { ...(await as('viewer', 'idem-promoted')), 'idempotency-key': `role-${code}` });
+    const asViewer = await post(t, body, {
+      ...(await as('viewer', 'idem-promoted')),
+      'idempotency-key': `role-${code}`,
+    });
     expect(asViewer.status).toBe(403);
     expect(JSON.parse(asViewer.text).errors[0].extensions.code).toBe('FORBIDDEN');
     expect(await keysOf('idem-promoted')).toBe(0);
-    const asPlanner = await post(t, body, { ...(await as('planner', 'idem-promoted')), 'idempotency-key': `role-${code}` });
+    const asPlanner = await post(t, body, {
+      ...(await as('planner', 'idem-promoted')),
+      'idempotency-key': `role-${code}`,
+    });
     expect(asPlanner.status).toBe(200);
     expect(asPlanner.headers.get('idempotent-replayed')).toBeNull();
     expect(JSON.parse(asPlanner.text).data.createProject.userErrors).toEqual([]);
@@ -98,14 +132,28 @@ describe('Idempotency-Key', () => {
 
   it('limits the keys one caller holds (here 5) with 429 IDEMPOTENCY_QUOTA_EXCEEDED; others are not affected', async () => {
     const busy = await as('planner', 'idem-quota');
-    const project = await createProject(t, projectInput(uniqueCode('IDEM-QUOTA'), { statusEffectiveOn: '2024-01-01' }), planner);
+    const project = await createProject(
+      t,
+      projectInput(uniqueCode('IDEM-QUOTA'), { statusEffectiveOn: '2024-01-01' }),
+      planner,
+    );
     for (let i = 0; i < 5; i++) {
-      const body = JSON.stringify({ query: CHANGE_STATUS, variables: { input: { projectId: project.id, status: 'PREPARATION', effectiveOn: today(), expectedVersion: 100 + i } } });
+      const body = JSON.stringify({
+        query: CHANGE_STATUS,
+        variables: {
+          input: { projectId: project.id, status: 'PREPARATION', effectiveOn: today(), expectedVersion: 100 + i },
+        },
+      });
       expect((await post(t, body, { ...busy, 'idempotency-key': `quota-${i}` })).status).toBe(200);
     }
     const sixth = await post(
       t,
-      JSON.stringify({ query: CHANGE_STATUS, variables: { input: { projectId: project.id, status: 'PREPARATION', effectiveOn: today(), expectedVersion: 1 } } }),
+      JSON.stringify({
+        query: CHANGE_STATUS,
+        variables: {
+          input: { projectId: project.id, status: 'PREPARATION', effectiveOn: today(), expectedVersion: 1 },
+        },
+      }),
       { ...busy, 'idempotency-key': 'quota-5' },
     );
     expect(sixth.status).toBe(429);
@@ -115,7 +163,12 @@ describe('Idempotency-Key', () => {
     // A key already held still replays.
     const replay = await post(
       t,
-      JSON.stringify({ query: CHANGE_STATUS, variables: { input: { projectId: project.id, status: 'PREPARATION', effectiveOn: today(), expectedVersion: 100 } } }),
+      JSON.stringify({
+        query: CHANGE_STATUS,
+        variables: {
+          input: { projectId: project.id, status: 'PREPARATION', effectiveOn: today(), expectedVersion: 100 },
+        },
+      }),
       { ...busy, 'idempotency-key': 'quota-0' },
     );
     expect(replay.headers.get('idempotent-replayed')).toBe('true');

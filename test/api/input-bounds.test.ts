@@ -13,7 +13,8 @@ import { dataOf, startTestApp, testConfig, type GraphQLResponse, type TestApp } 
 
 jest.setTimeout(300_000);
 
-const LIST = 'query($f: ProjectFilter) { projects(filter: $f, first: 20) { totalCount nodes { code } aggregate { count fundingMix { knownShare } } } }';
+const LIST =
+  'query($f: ProjectFilter) { projects(filter: $f, first: 20) { totalCount nodes { code } aggregate { count fundingMix { knownShare } } } }';
 const MIX = 'query($f: ProjectFilter) { fundingMix(groupBy: AGENCY, filter: $f) { key projectCount } }';
 
 function expectRefused(response: GraphQLResponse, setting: string, limit: number) {
@@ -44,8 +45,15 @@ describe('input bounds', () => {
     // A short statement timeout: the widest filters must answer well within it.
     t = await startTestApp({ operations: { ...testConfig().operations, statementTimeoutMs: 3000 } });
     await generateSyntheticPortfolio(t.app.database.db, { projects: 2000, seed: 11 });
-    financiers = (await queryRows<{ f: string }>(t.app.database.db, sql`select distinct financier as f from funding_allocations where financier is not null order by 1 limit 100`)).map((r) => r.f);
-    agencies = (await queryRows<{ c: string }>(t.app.database.db, sql`select code as c from agencies order by code limit 100`)).map((r) => r.c);
+    financiers = (
+      await queryRows<{ f: string }>(
+        t.app.database.db,
+        sql`select distinct financier as f from funding_allocations where financier is not null order by 1 limit 100`,
+      )
+    ).map((r) => r.f);
+    agencies = (
+      await queryRows<{ c: string }>(t.app.database.db, sql`select code as c from agencies order by code limit 100`)
+    ).map((r) => r.c);
     expect(financiers.length).toBeGreaterThan(20);
   });
   afterAll(async () => {
@@ -55,12 +63,20 @@ describe('input bounds', () => {
   const widest: [string, () => Record<string, unknown>][] = [
     [
       'or of 100 branches, each a financier and a search word (200 terms)',
-      () => ({ or: Array.from({ length: 100 }, (_, i) => ({ financier: [financiers[i % financiers.length]], search: ['duong', 'nuoc', 'cau', 'sat'][i % 4] })) }),
+      () => ({
+        or: Array.from({ length: 100 }, (_, i) => ({
+          financier: [financiers[i % financiers.length]],
+          search: ['duong', 'nuoc', 'cau', 'sat'][i % 4],
+        })),
+      }),
     ],
     [
       '100 financiers and 100 agencies with their successors (200 terms)',
       () => ({
-        financier: Array.from({ length: 100 }, (_, i) => financiers[i % financiers.length] + (i >= financiers.length ? ` ${i}` : '')),
+        financier: Array.from(
+          { length: 100 },
+          (_, i) => financiers[i % financiers.length] + (i >= financiers.length ? ` ${i}` : ''),
+        ),
         agency: agencies,
         includeSuccessors: true,
       }),
@@ -70,7 +86,11 @@ describe('input bounds', () => {
       () => ({
         not: {
           and: [
-            { or: Array.from({ length: 6 }, (_, i) => ({ search: Array.from({ length: 32 }, (_, w) => `w${i}${w}`).join(' ') })) },
+            {
+              or: Array.from({ length: 6 }, (_, i) => ({
+                search: Array.from({ length: 32 }, (_, w) => `w${i}${w}`).join(' '),
+              })),
+            },
             { not: { or: [{ not: { status: ['CANCELLED', 'SUSPENDED'] } }] } },
             { sector: ['TRANSPORT_ROAD', 'TRANSPORT_RAIL', 'WATER_AND_WASTE', 'ENERGY_SOLAR', 'HEALTH', 'EDUCATION'] },
           ],
@@ -79,40 +99,64 @@ describe('input bounds', () => {
     ],
   ];
 
-  it.each(widest)('answers the widest filter as a variable and as a literal, within the statement timeout: %s', async (_name, build) => {
-    const filter = build();
-    for (const document of [LIST, MIX]) {
-      const started = Date.now();
-      const asVariable = await t.query(document, { f: filter });
-      expect(asVariable.body.errors).toBeUndefined();
-      expect(asVariable.status).toBe(200);
-      expect(Date.now() - started).toBeLessThan(3000);
-      const inline = document.replace('query($f: ProjectFilter) ', '').replace('filter: $f', `filter: ${literal(filter)}`);
-      const asLiteral = await t.query(inline);
-      expect(asLiteral.body.errors).toBeUndefined();
-      expect(asLiteral.body.data).toEqual(asVariable.body.data);
-    }
-  });
+  it.each(widest)(
+    'answers the widest filter as a variable and as a literal, within the statement timeout: %s',
+    async (_name, build) => {
+      const filter = build();
+      for (const document of [LIST, MIX]) {
+        const started = Date.now();
+        const asVariable = await t.query(document, { f: filter });
+        expect(asVariable.body.errors).toBeUndefined();
+        expect(asVariable.status).toBe(200);
+        expect(Date.now() - started).toBeLessThan(3000);
+        const inline = document
+          .replace('query($f: ProjectFilter) ', '')
+          .replace('filter: $f', `filter: ${literal(filter)}`);
+        const asLiteral = await t.query(inline);
+        expect(asLiteral.body.errors).toBeUndefined();
+        expect(asLiteral.body.data).toEqual(asVariable.body.data);
+      }
+    },
+  );
 
   it('refuses one term over the limit (201) before any SQL, as a variable and as a literal', async () => {
-    const filter = { financier: Array.from({ length: 100 }, (_, i) => `F${i}`), agency: Array.from({ length: 100 }, (_, i) => `A${i}`), status: ['PLANNED'] };
+    const filter = {
+      financier: Array.from({ length: 100 }, (_, i) => `F${i}`),
+      agency: Array.from({ length: 100 }, (_, i) => `A${i}`),
+      status: ['PLANNED'],
+    };
     expectRefused(await t.query(LIST, { f: filter }), 'MAX_FILTER_TERMS', DEFAULT_LIMITS.maxFilterTerms);
-    expectRefused(await t.query(`{ projects(filter: ${literal(filter)}) { totalCount } }`), 'MAX_FILTER_TERMS', DEFAULT_LIMITS.maxFilterTerms);
+    expectRefused(
+      await t.query(`{ projects(filter: ${literal(filter)}) { totalCount } }`),
+      'MAX_FILTER_TERMS',
+      DEFAULT_LIMITS.maxFilterTerms,
+    );
     expectRefused(await t.query(MIX, { f: filter }), 'MAX_FILTER_TERMS', DEFAULT_LIMITS.maxFilterTerms);
     // Nested under a task list too.
     expectRefused(
-      await t.query('query($f: ProjectFilter) { plans { nodes { tasks { nodes { projects(filter: $f) { totalCount } } } } } }', { f: filter }),
+      await t.query(
+        'query($f: ProjectFilter) { plans { nodes { tasks { nodes { projects(filter: $f) { totalCount } } } } } }',
+        { f: filter },
+      ),
       'MAX_FILTER_TERMS',
       DEFAULT_LIMITS.maxFilterTerms,
     );
   });
 
   it('refuses 101 values in a list, a sixth level of nesting, 33 search words and 201 characters, before any SQL', async () => {
-    expectRefused(await t.query(LIST, { f: { taskCode: Array.from({ length: 101 }, (_, i) => `T${i}`) } }), 'MAX_FILTER_VALUES', 100);
+    expectRefused(
+      await t.query(LIST, { f: { taskCode: Array.from({ length: 101 }, (_, i) => `T${i}`) } }),
+      'MAX_FILTER_VALUES',
+      100,
+    );
     let deep: Record<string, unknown> = { status: ['PLANNED'] };
     for (let i = 0; i < 6; i++) deep = { not: deep };
     expectRefused(await t.query(LIST, { f: deep }), 'MAX_FILTER_DEPTH', 5);
-    expectRefused(await t.query(LIST, { f: { search: Array.from({ length: 33 }, (_, i) => `w${i}`).join(' ') } }), 'MAX_SEARCH_WORDS', 32);
+    expectRefused(
+      await t.query(LIST, { f: { search: Array.from({ length: 33 }, (_, i) => `w${i}`).join(' ') } }),
+      'MAX_SEARCH_WORDS',
+      32,
+    );
     expectRefused(await t.query(LIST, { f: { search: 'x'.repeat(201) } }), 'MAX_SEARCH_LENGTH', 200);
   });
 
@@ -127,8 +171,13 @@ describe('input bounds', () => {
       });
       expect(response.status).toBe(400);
       expect(response.headers.get('x-sql-statements')).toBe('0');
-      expect(((await response.json()) as any).errors[0].extensions).toMatchObject({ code: 'BAD_REQUEST', setting: 'MAX_JSON_DEPTH' });
-      const asLiteral = await t.query(`{ projects(filter: ${'{ not: '.repeat(levels)}{ status: [PLANNED] }${' }'.repeat(levels)}) { totalCount } }`);
+      expect(((await response.json()) as any).errors[0].extensions).toMatchObject({
+        code: 'BAD_REQUEST',
+        setting: 'MAX_JSON_DEPTH',
+      });
+      const asLiteral = await t.query(
+        `{ projects(filter: ${'{ not: '.repeat(levels)}{ status: [PLANNED] }${' }'.repeat(levels)}) { totalCount } }`,
+      );
       expect(asLiteral.status).toBe(400);
       expect(['BAD_REQUEST', 'TOKEN_LIMIT_EXCEEDED']).toContain(asLiteral.body.errors![0].extensions!.code);
       expect(asLiteral.statements).toBe(0);
@@ -145,11 +194,25 @@ describe('input bounds', () => {
   });
 
   it('answers codes that nothing has with no match and a warning naming each, for a variable and a literal', async () => {
-    const filter = { or: [{ agency: ['BD.NOPE'] }, { fundingSource: ['oda', 'ODA'] }, { planCode: ['NO-PLAN'] }, { taskCode: ['II.4.b.1', 'Z.9'] }] };
-    for (const response of [await t.query(LIST, { f: filter }), await t.query(`{ projects(filter: ${literal(filter)}, first: 20) { totalCount nodes { code } aggregate { count fundingMix { knownShare } } } }`)]) {
+    const filter = {
+      or: [
+        { agency: ['BD.NOPE'] },
+        { fundingSource: ['oda', 'ODA'] },
+        { planCode: ['NO-PLAN'] },
+        { taskCode: ['II.4.b.1', 'Z.9'] },
+      ],
+    };
+    for (const response of [
+      await t.query(LIST, { f: filter }),
+      await t.query(
+        `{ projects(filter: ${literal(filter)}, first: 20) { totalCount nodes { code } aggregate { count fundingMix { knownShare } } } }`,
+      ),
+    ]) {
       expect(response.status).toBe(200);
       expect(response.body.errors).toBeUndefined();
-      const warnings = (response.body as { extensions?: { warnings?: { code: string; argument: string; value: string }[] } }).extensions?.warnings ?? [];
+      const warnings =
+        (response.body as { extensions?: { warnings?: { code: string; argument: string; value: string }[] } })
+          .extensions?.warnings ?? [];
       expect(warnings.map((w) => [w.code, w.argument, w.value]).sort()).toEqual(
         [
           ['UNKNOWN_CODE', 'filter.agency', 'BD.NOPE'],
@@ -162,7 +225,12 @@ describe('input bounds', () => {
     const mix = await t.query(MIX, { f: { agency: ['BD.NOPE'] } });
     expect(mix.body.data).toEqual({ fundingMix: [] });
     expect((mix.body as any).extensions.warnings).toEqual([
-      { code: 'UNKNOWN_CODE', message: 'No agency has the code "BD.NOPE": the filter\'s "agency" matches no project through it.', argument: 'filter.agency', value: 'BD.NOPE' },
+      {
+        code: 'UNKNOWN_CODE',
+        message: 'No agency has the code "BD.NOPE": the filter\'s "agency" matches no project through it.',
+        argument: 'filter.agency',
+        value: 'BD.NOPE',
+      },
     ]);
     const known = await t.query(LIST, { f: { agency: ['BD.SGTVT'], fundingSource: ['ODA'] } });
     expect((known.body as any).extensions).toBeUndefined();

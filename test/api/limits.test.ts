@@ -30,16 +30,20 @@ async function post(t: TestApp, body: unknown, headers: Record<string, string> =
   return { status: response.status, body: parsed, text, headers: response.headers };
 }
 
-/** depth(d): plans → nodes → sections → parent × (d − 4) → id is a document of depth d (graphql-armor counts the leaf). */
-const depthDoc = (depth: number) => `{ plans(first: 1) { nodes { sections { ${'parent { '.repeat(depth - 4)}id${' }'.repeat(depth - 4)} } } } }`;
+/** depth(d): plans → nodes → sections → parent × (d − 4) → id is a document of depth d (graphql-armor counts the leaf).
+ * */
+const depthDoc = (depth: number) =>
+  `{ plans(first: 1) { nodes { sections { ${'parent { '.repeat(depth - 4)}id${' }'.repeat(depth - 4)} } } } }`;
 /** n aliased fields. */
-const aliasDoc = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: fundingSources { code }`).join(' ')} }`;
+const aliasDoc = (n: number) =>
+  `{ ${Array.from({ length: n }, (_, i) => `a${i}: fundingSources { code }`).join(' ')} }`;
 /** Exactly n lexical tokens: braces and n − 2 `__typename` fields (merged into one when executed). */
 const tokenDoc = (n: number) => `{ ${'__typename '.repeat(n - 2)}}`;
 /** n directives, one per inline fragment (so no "directive used twice" validation error joins in). */
 const directiveDoc = (n: number) => `{ ${'... @include(if: true) { __typename } '.repeat(n)}}`;
 /** Cost 1 + 2·first: the connection's `nodes { id }` (2) counts once per requested item. */
-const connectionDoc = (first?: number) => `{ projects${first === undefined ? '' : `(first: ${first})`} { nodes { id } } }`;
+const connectionDoc = (first?: number) =>
+  `{ projects${first === undefined ? '' : `(first: ${first})`} { nodes { id } } }`;
 /** Cost 1 + ids.length. */
 const NODES_DOC = 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }';
 /**
@@ -150,14 +154,22 @@ describe('limits at their defaults', () => {
   it('a connection multiplies its children by first (and by 20 without first)', async () => {
     // projects(first: 1000) { nodes { tasks { plan { tasks(first: 200) { nodes { id } } } } } }:
     // 1 + 1000 · (1 + 1 + 1 + (1 + 200 · 2)) = 404001.
-    const refused = await post(t, { query: '{ projects(first: 1000) { nodes { tasks { plan { tasks(first: 200) { nodes { id } } } } } } }' });
+    const refused = await post(t, {
+      query: '{ projects(first: 1000) { nodes { tasks { plan { tasks(first: 200) { nodes { id } } } } } } }',
+    });
     expectRefused(refused, 'COST_LIMIT_EXCEEDED', 100000);
     expect(refused.body.errors[0].extensions.cost).toBe(404001);
-    const last = await post(t, { query: '{ projects(last: 1000) { nodes { tasks { plan { tasks(last: 200) { nodes { id } } } } } } }' });
+    const last = await post(t, {
+      query: '{ projects(last: 1000) { nodes { tasks { plan { tasks(last: 200) { nodes { id } } } } } } }',
+    });
     expect(last.body.errors[0].extensions.cost).toBe(404001);
-    // Without first/last each connection counts 20: tasks { nodes { id } } = 1 + 20 · 2 = 41, plan 42, Project.tasks 43,
-    // nodes 44, projects 1 + 20 · 44 = 881, nodes 882, Plan.tasks 1 + 20 · 882 = 17641, nodes 17642, plans 1 + 20 · 17642.
-    const implicit = await post(t, { query: '{ plans { nodes { tasks { nodes { projects { nodes { tasks { plan { tasks { nodes { id } } } } } } } } } } }' });
+    // Without first/last each connection counts 20: tasks { nodes { id } } = 1 + 20 · 2 = 41, plan 42, Project.tasks
+    // 43, nodes 44, projects 1 + 20 · 44 = 881, nodes 882, Plan.tasks 1 + 20 · 882 = 17641, nodes 17642, plans 1 + 20 ·
+    // 17642.
+    const implicit = await post(t, {
+      query:
+        '{ plans { nodes { tasks { nodes { projects { nodes { tasks { plan { tasks { nodes { id } } } } } } } } } } }',
+    });
     expectRefused(implicit, 'COST_LIMIT_EXCEEDED', 100000);
     expect(implicit.body.errors[0].extensions.cost).toBe(1 + 20 * 17642);
   });
@@ -191,7 +203,11 @@ describe('limits at their defaults', () => {
   it('CORS: an OPTIONS preflight answers 204 with Access-Control-Allow-Origin', async () => {
     const response = await fetch(`${t.url}/graphql`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://anywhere.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'https://anywhere.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
@@ -202,7 +218,14 @@ describe('limits at their defaults', () => {
 
 describe('limits at configured values', () => {
   let t: TestApp;
-  const limits = { maxDepth: 6, maxAliases: 3, maxTokens: 60, maxDirectives: 2, maxCost: 51, allowBatchedRequests: true };
+  const limits = {
+    maxDepth: 6,
+    maxAliases: 3,
+    maxTokens: 60,
+    maxDirectives: 2,
+    maxCost: 51,
+    allowBatchedRequests: true,
+  };
   beforeAll(async () => {
     t = await startTestApp(withLimits(limits));
   });
@@ -236,24 +259,44 @@ describe('limits at configured values', () => {
     expectRefused(over, 'COST_LIMIT_EXCEEDED', 51);
     expect(over.body.errors[0].extensions.cost).toBe(53);
     expectAccepted(await post(t, { query: connectionDoc() })); // 1 + 20 · 2 = 41
-    const variables = await post(t, { query: 'query($n: Int) { projects(first: $n) { nodes { id } } }', variables: { n: 30 } });
+    const variables = await post(t, {
+      query: 'query($n: Int) { projects(first: $n) { nodes { id } } }',
+      variables: { n: 30 },
+    });
     expectRefused(variables, 'COST_LIMIT_EXCEEDED', 51);
     expect(variables.body.errors[0].extensions.cost).toBe(61);
     // The same document again: its cost follows the variables, not the first estimate.
-    expectAccepted(await post(t, { query: 'query($n: Int) { projects(first: $n) { nodes { id } } }', variables: { n: 10 } }));
-    const again = await post(t, { query: 'query($n: Int) { projects(first: $n) { nodes { id } } }', variables: { n: 40 } });
+    expectAccepted(
+      await post(t, { query: 'query($n: Int) { projects(first: $n) { nodes { id } } }', variables: { n: 10 } }),
+    );
+    const again = await post(t, {
+      query: 'query($n: Int) { projects(first: $n) { nodes { id } } }',
+      variables: { n: 40 },
+    });
     expect(again.body.errors[0].extensions.cost).toBe(81);
-    const listed = await post(t, { query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', variables: { ids: ['a', 'b'] } });
+    const listed = await post(t, {
+      query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+      variables: { ids: ['a', 'b'] },
+    });
     expectAccepted(listed);
-    const longer = await post(t, { query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', variables: { ids: Array.from({ length: 60 }, (_, i) => `x${i}`) } });
+    const longer = await post(t, {
+      query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+      variables: { ids: Array.from({ length: 60 }, (_, i) => `x${i}`) },
+    });
     expectRefused(longer, 'COST_LIMIT_EXCEEDED', 51);
     // A filter's terms count too: one search word adds 1 (1 + 1 + 26 · 2 = 54), three words add 3.
     for (let i = 0; i < 2; i++) {
-      const fixed = await post(t, { query: 'query($code: String) { projects(first: 26, filter: { search: $code }) { nodes { id } } }', variables: { code: `x${i}` } });
+      const fixed = await post(t, {
+        query: 'query($code: String) { projects(first: 26, filter: { search: $code }) { nodes { id } } }',
+        variables: { code: `x${i}` },
+      });
       expectRefused(fixed, 'COST_LIMIT_EXCEEDED', 51);
       expect(fixed.body.errors[0].extensions.cost).toBe(54);
     }
-    const words = await post(t, { query: 'query($code: String) { projects(first: 25, filter: { search: $code }) { nodes { id } } }', variables: { code: 'a b c' } });
+    const words = await post(t, {
+      query: 'query($code: String) { projects(first: 25, filter: { search: $code }) { nodes { id } } }',
+      variables: { code: 'a b c' },
+    });
     expectRefused(words, 'COST_LIMIT_EXCEEDED', 51);
     expect(words.body.errors[0].extensions.cost).toBe(54);
   });
@@ -276,7 +319,10 @@ describe('limits at configured values', () => {
 describe('CORS with a list of origins', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ seedOnStart: false, operations: { ...testConfig().operations, corsOrigins: ['https://portal.example.org'] } });
+    t = await startTestApp({
+      seedOnStart: false,
+      operations: { ...testConfig().operations, corsOrigins: ['https://portal.example.org'] },
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -293,7 +339,9 @@ describe('CORS with a list of origins', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
 
     const query = (origin: string) => post(t, { query: '{ __typename }' }, { origin });
-    expect((await query('https://portal.example.org')).headers.get('access-control-allow-origin')).toBe('https://portal.example.org');
+    expect((await query('https://portal.example.org')).headers.get('access-control-allow-origin')).toBe(
+      'https://portal.example.org',
+    );
     expect((await query('https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
   });
 });
@@ -317,7 +365,13 @@ describe('production error masking', () => {
   };
 
   it('client errors carry a code and no stack trace, and field suggestions are hidden', async () => {
-    for (const query of ['{ projectz { id } }', '{ projects( }', '{ project(code: 1) { id } }', depthDoc(13), aliasDoc(31)]) {
+    for (const query of [
+      '{ projectz { id } }',
+      '{ projects( }',
+      '{ project(code: 1) { id } }',
+      depthDoc(13),
+      aliasDoc(31),
+    ]) {
       const response = await post(t, { query });
       expect(response.status).toBe(400);
       noLeak(response);
@@ -331,7 +385,9 @@ describe('production error masking', () => {
 
   it('an unexpected failure (the database gone) answers a code and a generic message', async () => {
     await t.app.database.close();
-    const response = await post(t, { query: '{ plans { nodes { code tasks { totalCount } } } project(code: "BD-METRO-1") { name } }' });
+    const response = await post(t, {
+      query: '{ plans { nodes { code tasks { totalCount } } } project(code: "BD-METRO-1") { name } }',
+    });
     expect(response.status).toBe(503);
     expect(response.body.errors.length).toBeGreaterThan(0);
     for (const error of response.body.errors) {

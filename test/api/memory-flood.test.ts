@@ -32,14 +32,21 @@ describe('a flood of distinct documents', () => {
   let server: ServerProcess;
   beforeAll(async () => {
     // The limits of the process under test: an alias limit that lets 25 aliases through, the default caches.
-    server = await startServerProcess({ NODE_ENV: 'production', MAX_ALIASES: '30' }, { nodeOptions: ['--max-old-space-size=384'] });
+    server = await startServerProcess(
+      { NODE_ENV: 'production', MAX_ALIASES: '30' },
+      { nodeOptions: ['--max-old-space-size=384'] },
+    );
   });
   afterAll(async () => {
     await server?.stop();
   });
 
   const send = async (body: unknown) => {
-    const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     await response.arrayBuffer();
     return response.status;
   };
@@ -51,7 +58,9 @@ describe('a flood of distinct documents', () => {
         Array.from({ length: 20 }, async (_, k) => {
           const query = documentText(i + k);
           const persisted = (i + k) % 2 === 0;
-          const extensions = persisted ? { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } } : undefined;
+          const extensions = persisted
+            ? { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } }
+            : undefined;
           expect(await send({ query, extensions })).toBe(200);
           expect(await send({ query, extensions })).toBe(200);
         }),

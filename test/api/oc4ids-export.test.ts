@@ -17,7 +17,9 @@ import { dataOf, startTestApp, testConfig, TEST_JWT_SECRET, type TestApp } from 
  */
 
 const repoRoot = path.resolve(__dirname, '../..');
-const seedProjects: any[] = JSON.parse(readFileSync(path.join(repoRoot, 'seeds/data/projects.json'), 'utf8').normalize('NFC'));
+const seedProjects: any[] = JSON.parse(
+  readFileSync(path.join(repoRoot, 'seeds/data/projects.json'), 'utf8').normalize('NFC'),
+);
 const PREFIX = 'oc4ids-xxxxxx-';
 /** The OC4IDS sector codes of the sectors the seed uses, with their parents. */
 const SEED_SECTORS: Record<string, string[]> = {
@@ -33,9 +35,20 @@ const codelist = (name: string) =>
     .slice(1)
     .map((line) => line.split(',')[0])
     .filter(Boolean);
-const DATE_TIME_KEYS = new Set(['updated', 'publishedDate', 'startDate', 'endDate', 'maxExtentDate', 'datePublished', 'dateModified', 'requestDate', 'approvalDate']);
+const DATE_TIME_KEYS = new Set([
+  'updated',
+  'publishedDate',
+  'startDate',
+  'endDate',
+  'maxExtentDate',
+  'datePublished',
+  'dateModified',
+  'requestDate',
+  'approvalDate',
+]);
 
-/** Every place in a JSON value that holds a null, an empty (or blank) string, array or object, or a date-time without a zone. */
+/** Every place in a JSON value that holds a null, an empty (or blank) string, array or object, or a date-time without a
+ * zone. */
 function emptiesIn(value: unknown, where = '$', found: string[] = []): string[] {
   if (value === null) found.push(`${where} is null`);
   else if (typeof value === 'string') {
@@ -47,7 +60,11 @@ function emptiesIn(value: unknown, where = '$', found: string[] = []): string[] 
     const entries = Object.entries(value as object);
     if (entries.length === 0) found.push(`${where} is an empty object`);
     for (const [key, item] of entries) {
-      if (DATE_TIME_KEYS.has(key) && !(typeof item === 'string' && /T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(item))) found.push(`${where}.${key} is not a date-time with a time zone`);
+      if (
+        DATE_TIME_KEYS.has(key) &&
+        !(typeof item === 'string' && /T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(item))
+      )
+        found.push(`${where}.${key} is not a date-time with a time zone`);
       emptiesIn(item, `${where}.${key}`, found);
     }
   }
@@ -55,7 +72,10 @@ function emptiesIn(value: unknown, where = '$', found: string[] = []): string[] 
 }
 
 /** Every `Value` object (amount + currency) has a JSON number amount and a three-letter currency. */
-function valuesIn(value: unknown, found: { amount: unknown; currency: unknown }[] = []): { amount: unknown; currency: unknown }[] {
+function valuesIn(
+  value: unknown,
+  found: { amount: unknown; currency: unknown }[] = [],
+): { amount: unknown; currency: unknown }[] {
   if (Array.isArray(value)) value.forEach((item) => valuesIn(item, found));
   else if (value !== null && typeof value === 'object') {
     const object = value as Record<string, unknown>;
@@ -67,12 +87,18 @@ function valuesIn(value: unknown, found: { amount: unknown; currency: unknown }[
 
 async function getJson(t: TestApp, pathAndQuery: string) {
   const response = await fetch(`${t.url}${pathAndQuery}`);
-  return { status: response.status, type: response.headers.get('content-type'), total: response.headers.get('x-total-count'), body: (await response.json()) as any };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    total: response.headers.get('x-total-count'),
+    body: (await response.json()) as any,
+  };
 }
 
 function expectValidPackage(pkg: any) {
   expect(validatePackage(pkg)).toEqual([]);
-  for (const project of pkg.projects) expect({ id: project.id, errors: validateProject(project) }).toEqual({ id: project.id, errors: [] });
+  for (const project of pkg.projects)
+    expect({ id: project.id, errors: validateProject(project) }).toEqual({ id: project.id, errors: [] });
   expect(emptiesIn(pkg)).toEqual([]);
   for (const v of valuesIn(pkg.projects)) {
     expect(typeof v.amount).toBe('number');
@@ -81,7 +107,11 @@ function expectValidPackage(pkg: any) {
 }
 
 const PROJECTS_COUNT = /* GraphQL */ `
-  query Count($filter: ProjectFilter) { projects(filter: $filter, first: 1) { totalCount } }
+  query Count($filter: ProjectFilter) {
+    projects(filter: $filter, first: 1) {
+      totalCount
+    }
+  }
 `;
 
 describe('OC4IDS export of the seeded projects', () => {
@@ -111,22 +141,28 @@ describe('OC4IDS export of the seeded projects', () => {
 
   it('uses codes of the OC4IDS codelists for every sector, status, type and role', () => {
     expect(Object.keys(SECTOR_CODES)).toHaveLength(23);
-    for (const codes of Object.values(SECTOR_CODES)) for (const code of codes) expect(codelist('projectSector.csv')).toContain(code);
+    for (const codes of Object.values(SECTOR_CODES))
+      for (const code of codes) expect(codelist('projectSector.csv')).toContain(code);
     for (const code of Object.values(OC4IDS_PROJECT_STATUS)) expect(codelist('projectStatus.csv')).toContain(code);
     for (const p of pkg.projects) {
       expect(codelist('projectType.csv')).toContain(p.type);
-      for (const party of p.parties ?? []) for (const role of party.roles) expect(codelist('partyRole.csv')).toContain(role);
-      for (const doc of p.documents ?? []) if (doc.documentType) expect(codelist('documentType.csv')).toContain(doc.documentType);
+      for (const party of p.parties ?? [])
+        for (const role of party.roles) expect(codelist('partyRole.csv')).toContain(role);
+      for (const doc of p.documents ?? [])
+        if (doc.documentType) expect(codelist('documentType.csv')).toContain(doc.documentType);
       for (const policy of p.policyAlignment?.policies ?? []) expect(codelist('policyAlignment.csv')).toContain(policy);
     }
   });
 
   it('dates the package by the newest change of its projects', () => {
-    const newest = pkg.projects.map((p: any) => p.updated).sort().at(-1);
+    const newest = pkg.projects
+      .map((p: any) => p.updated)
+      .sort()
+      .at(-1);
     expect(pkg.publishedDate).toBe(newest);
   });
 
-  it.each(seedProjects.map((p) => [p.code as string, p] as const))('%s maps the seed\'s fields', (code, seed) => {
+  it.each(seedProjects.map((p) => [p.code as string, p] as const))("%s maps the seed's fields", (code, seed) => {
     const project = pkg.projects.find((p: any) => p.id === `${PREFIX}${code}`);
     const status = seed.statusHistory.at(-1).status as keyof typeof OC4IDS_PROJECT_STATUS;
     expect(project.title).toBe(seed.name);
@@ -137,7 +173,11 @@ describe('OC4IDS export of the seeded projects', () => {
     expect(project.sector).toEqual(SEED_SECTORS[seed.sector]);
     if (seed.plannedStart) expect(project.period.startDate).toBe(`${seed.plannedStart}T00:00:00Z`);
     if (seed.plannedCompletion) expect(project.period.endDate).toBe(`${seed.plannedCompletion}T00:00:00Z`);
-    if (seed.totalInvestment?.amount) expect(project.budget.amount).toEqual({ amount: Number(seed.totalInvestment.amount), currency: seed.totalInvestment.currency });
+    if (seed.totalInvestment?.amount)
+      expect(project.budget.amount).toEqual({
+        amount: Number(seed.totalInvestment.amount),
+        currency: seed.totalInvestment.currency,
+      });
     // One budget breakdown entry per allocation, in its original currency, with its financier as source party.
     const entries = project.budget?.budgetBreakdowns?.[0]?.budgetBreakdown ?? [];
     expect(entries).toHaveLength(seed.funding.length);
@@ -154,11 +194,16 @@ describe('OC4IDS export of the seeded projects', () => {
       expect(project.publicAuthority.id).toBe(seed.ownerAgencyCode);
       expect(project.parties.find((p: any) => p.id === seed.ownerAgencyCode).roles).toContain('publicAuthority');
     }
-    expect(project.locations.map((l: any) => l.description)).toEqual(seed.locations.map((l: any) => (l.description ? `${l.name} — ${l.description}` : l.name)));
+    expect(project.locations.map((l: any) => l.description)).toEqual(
+      seed.locations.map((l: any) => (l.description ? `${l.name} — ${l.description}` : l.name)),
+    );
     // Plan tasks are policyAlignment documents.
     const taskDocs = (project.documents ?? []).filter((d: any) => d.documentType === 'policyAlignment');
-    expect(taskDocs.map((d: any) => d.id.split(':').at(-1)).sort()).toEqual([...new Set(seed.taskCodes as string[])].sort());
-    if (status === 'COMPLETED') expect(project.completion.endDate).toBe(`${seed.statusHistory.at(-1).effectiveOn}T00:00:00Z`);
+    expect(taskDocs.map((d: any) => d.id.split(':').at(-1)).sort()).toEqual(
+      [...new Set(seed.taskCodes as string[])].sort(),
+    );
+    if (status === 'COMPLETED')
+      expect(project.completion.endDate).toBe(`${seed.statusHistory.at(-1).effectiveOn}T00:00:00Z`);
     else expect(project.completion).toBeUndefined();
   });
 
@@ -196,7 +241,13 @@ describe('OC4IDS export of the seeded projects', () => {
     broken.projects[3].period = { startDate: '2024-01-01' };
     const errors = validatePackage(broken);
     expect(errors.map((e) => e.pointer)).toEqual(
-      expect.arrayContaining(['/projects/0', '/projects/1/title', '/projects/2/budget/amount/amount', '/projects/2/budget/amount/currency', '/projects/3/period/startDate']),
+      expect.arrayContaining([
+        '/projects/0',
+        '/projects/1/title',
+        '/projects/2/budget/amount/amount',
+        '/projects/2/budget/amount/currency',
+        '/projects/3/period/startDate',
+      ]),
     );
     expect(validateProject(broken.projects[0]).map((e) => e.message)).toContain('"id" is required');
     const noVersion = { ...pkg, version: undefined, projects: [] };
@@ -206,16 +257,40 @@ describe('OC4IDS export of the seeded projects', () => {
   describe('filters as query parameters', () => {
     const cases: [string, string, Record<string, unknown>][] = [
       ['status', 'status=UNDER_CONSTRUCTION', { status: ['UNDER_CONSTRUCTION'] }],
-      ['comma-separated sectors', 'sector=TRANSPORT_RAIL,TRANSPORT_URBAN', { sector: ['TRANSPORT_RAIL', 'TRANSPORT_URBAN'] }],
-      ['repeated types and a status', 'type=CONSTRUCTION&type=REHABILITATION&status=PREPARATION', { type: ['CONSTRUCTION', 'REHABILITATION'], status: ['PREPARATION'] }],
+      [
+        'comma-separated sectors',
+        'sector=TRANSPORT_RAIL,TRANSPORT_URBAN',
+        { sector: ['TRANSPORT_RAIL', 'TRANSPORT_URBAN'] },
+      ],
+      [
+        'repeated types and a status',
+        'type=CONSTRUCTION&type=REHABILITATION&status=PREPARATION',
+        { type: ['CONSTRUCTION', 'REHABILITATION'], status: ['PREPARATION'] },
+      ],
       ['funding source', 'fundingSource=ODA', { fundingSource: ['ODA'] }],
-      ['financier (with a comma in the name)', `financier=${encodeURIComponent('Liên danh Becamex IDC - Becamex IJC - BCMC - DCG (investor, BOT)')}`, { financier: ['Liên danh Becamex IDC - Becamex IJC - BCMC - DCG (investor, BOT)'] }],
-      ['agency with successors', 'agency=BD.SGTVT&includeSuccessors=true', { agency: ['BD.SGTVT'], includeSuccessors: true }],
+      [
+        'financier (with a comma in the name)',
+        `financier=${encodeURIComponent('Liên danh Becamex IDC - Becamex IJC - BCMC - DCG (investor, BOT)')}`,
+        { financier: ['Liên danh Becamex IDC - Becamex IJC - BCMC - DCG (investor, BOT)'] },
+      ],
+      [
+        'agency with successors',
+        'agency=BD.SGTVT&includeSuccessors=true',
+        { agency: ['BD.SGTVT'], includeSuccessors: true },
+      ],
       ['plan', `planCode=${encodeURIComponent('6408/KH-UBND')}`, { planCode: ['6408/KH-UBND'] }],
       ['tasks', 'taskCode=II.4.b.2,II.2.2', { taskCode: ['II.4.b.2', 'II.2.2'] }],
       ['search', 'search=duong%20sat', { search: 'duong sat' }],
-      ['investment range', 'minInvestment=1000000000000&maxInvestment=20000000000000', { minInvestment: '1000000000000', maxInvestment: '20000000000000' }],
-      ['planned completion', 'plannedCompletionFrom=2026-01-01&plannedCompletionTo=2030-12-31', { plannedCompletion: { from: '2026-01-01', to: '2030-12-31' } }],
+      [
+        'investment range',
+        'minInvestment=1000000000000&maxInvestment=20000000000000',
+        { minInvestment: '1000000000000', maxInvestment: '20000000000000' },
+      ],
+      [
+        'planned completion',
+        'plannedCompletionFrom=2026-01-01&plannedCompletionTo=2030-12-31',
+        { plannedCompletion: { from: '2026-01-01', to: '2030-12-31' } },
+      ],
       ['updated since', 'updatedSince=2000-01-01T00:00:00Z', { updatedSince: '2000-01-01T00:00:00Z' }],
     ];
 
@@ -289,7 +364,10 @@ describe('OC4IDS export of a 500-project synthetic sample', () => {
   });
 
   it('holds every non-archived project, each once', async () => {
-    const [row] = await queryRows<{ n: number }>(t.app.database.db, sql`select count(*)::int as n from projects where archived_at is null`);
+    const [row] = await queryRows<{ n: number }>(
+      t.app.database.db,
+      sql`select count(*)::int as n from projects where archived_at is null`,
+    );
     expect(pkg.projects).toHaveLength(Number(row.n));
     expect(pkg.projects).toHaveLength(500 + seedProjects.length - 1);
     expect(dataOf(await t.query(PROJECTS_COUNT, {})).projects.totalCount).toBe(pkg.projects.length);
@@ -303,7 +381,9 @@ describe('OC4IDS export of a 500-project synthetic sample', () => {
 
   it('keeps foreign-currency allocations in their currency, and synthetic geometries', () => {
     const currencies = new Set(
-      pkg.projects.flatMap((p: any) => (p.budget?.budgetBreakdowns?.[0]?.budgetBreakdown ?? []).map((e: any) => e.amount?.currency).filter(Boolean)),
+      pkg.projects.flatMap((p: any) =>
+        (p.budget?.budgetBreakdowns?.[0]?.budgetBreakdown ?? []).map((e: any) => e.amount?.currency).filter(Boolean),
+      ),
     );
     expect(currencies.has('VND')).toBe(true);
     expect([...currencies].some((c) => c !== 'VND')).toBe(true);
@@ -327,7 +407,10 @@ describe('OC4IDS routes: methods and closed reads', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ auth: { ...testConfig().auth, requireAuthForReads: true }, oc4idsPrefix: 'oc4ids-abc123-' });
+    t = await startTestApp({
+      auth: { ...testConfig().auth, requireAuthForReads: true },
+      oc4idsPrefix: 'oc4ids-abc123-',
+    });
   });
 
   afterAll(async () => {
@@ -338,10 +421,14 @@ describe('OC4IDS routes: methods and closed reads', () => {
     const anonymous = await fetch(`${t.url}/oc4ids/projects.json`);
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
-    const forged = await fetch(`${t.url}/oc4ids/projects/BD-METRO-1.json`, { headers: { authorization: 'Bearer a.b.c' } });
+    const forged = await fetch(`${t.url}/oc4ids/projects/BD-METRO-1.json`, {
+      headers: { authorization: 'Bearer a.b.c' },
+    });
     expect(forged.status).toBe(401);
     const token = await signToken(TEST_JWT_SECRET, { sub: 'reader', role: 'viewer' });
-    const allowed = await fetch(`${t.url}/oc4ids/projects/BD-METRO-1.json`, { headers: { authorization: `Bearer ${token}` } });
+    const allowed = await fetch(`${t.url}/oc4ids/projects/BD-METRO-1.json`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(allowed.status).toBe(200);
     expect(validatePackage(await allowed.json())).toEqual([]);
   });
@@ -351,7 +438,9 @@ describe('OC4IDS routes: methods and closed reads', () => {
     const pkg: any = await (await fetch(`${t.url}/oc4ids/projects/BD-METRO-1.json`, { headers })).json();
     expect(pkg.projects[0].id).toBe('oc4ids-abc123-BD-METRO-1');
     expect(pkg.projects[0].relatedProjects.every((r: any) => r.identifier.startsWith('oc4ids-abc123-'))).toBe(true);
-    expect(dataOf(await t.query('{ project(code: "BD-METRO-1") { oc4ids } }', {}, headers)).project.oc4ids).toEqual(pkg.projects[0]);
+    expect(dataOf(await t.query('{ project(code: "BD-METRO-1") { oc4ids } }', {}, headers)).project.oc4ids).toEqual(
+      pkg.projects[0],
+    );
   });
 
   it('takes OC4IDS_PREFIX from the environment, a placeholder by default, and refuses a malformed one', () => {

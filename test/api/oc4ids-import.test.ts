@@ -9,7 +9,14 @@ import { queryRows } from '../../src/db/client';
 import { signToken } from '../../src/http/auth';
 import { validatePackage, validateProject } from '../../src/modules/oc4ids/validator';
 import { snapshotDatabase } from '../helpers/snapshot';
-import { createTestDatabase, dataOf, startTestApp, temporaryDirectory, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app';
+import {
+  createTestDatabase,
+  dataOf,
+  startTestApp,
+  temporaryDirectory,
+  TEST_JWT_SECRET,
+  type TestApp,
+} from '../helpers/test-app';
 
 /**
  * OC4IDS import: the official example imports (mutation and command line), exports again and validates, and the
@@ -27,14 +34,25 @@ const IMPORT = /* GraphQL */ `
     importOc4idsPackage(input: $input) {
       clientMutationId
       report {
-        projects { index id code outcome reasons notes }
+        projects {
+          index
+          id
+          code
+          outcome
+          reasons
+          notes
+        }
         created
         updated
         rejected
         written
         packageErrors
       }
-      userErrors { field message code }
+      userErrors {
+        field
+        message
+        code
+      }
     }
   }
 `;
@@ -72,7 +90,9 @@ function modelled(project: any) {
 function mappedRoles(project: any, partyNames: string[]) {
   return partyNames.map((name) => ({
     name,
-    roles: (project.parties.find((p: any) => p.name === name)?.roles ?? []).filter((r: string) => r === 'publicAuthority' || r === 'funder').sort(),
+    roles: (project.parties.find((p: any) => p.name === name)?.roles ?? [])
+      .filter((r: string) => r === 'publicAuthority' || r === 'funder')
+      .sort(),
   }));
 }
 
@@ -81,7 +101,11 @@ describe('OC4IDS import through the importOc4idsPackage mutation', () => {
   let admin: Record<string, string>;
 
   const run = async (pkg: unknown, options: { partial?: boolean; headers?: Record<string, string> } = {}) =>
-    t.query(IMPORT, { input: { package: pkg, partial: options.partial, clientMutationId: 'c1' } }, options.headers ?? admin);
+    t.query(
+      IMPORT,
+      { input: { package: pkg, partial: options.partial, clientMutationId: 'c1' } },
+      options.headers ?? admin,
+    );
 
   const exported = async (code: string) => {
     const response = await fetch(`${t.url}/oc4ids/projects/${encodeURIComponent(code)}.json`);
@@ -109,9 +133,15 @@ describe('OC4IDS import through the importOc4idsPackage mutation', () => {
       pkg = await exported(exampleProject.id);
     });
 
-    it('imports as one created project, keeping its id as the code (another publisher\'s prefix)', () => {
+    it("imports as one created project, keeping its id as the code (another publisher's prefix)", () => {
       expect(report).toMatchObject({ created: 1, updated: 0, rejected: 0, written: true, packageErrors: [] });
-      expect(report.projects[0]).toMatchObject({ index: 0, id: exampleProject.id, code: exampleProject.id, outcome: 'CREATED', reasons: [] });
+      expect(report.projects[0]).toMatchObject({
+        index: 0,
+        id: exampleProject.id,
+        code: exampleProject.id,
+        outcome: 'CREATED',
+        reasons: [],
+      });
     });
 
     it('says in its notes what it did not import', () => {
@@ -131,30 +161,47 @@ describe('OC4IDS import through the importOc4idsPackage mutation', () => {
       expect(modelled(pkg.projects[0])).toEqual(modelled(exampleProject));
     });
 
-    it('keeps the parties\' names and the roles it maps (publicAuthority, funder)', () => {
+    it("keeps the parties' names and the roles it maps (publicAuthority, funder)", () => {
       const names = ['Motorways UK', 'United Nations Development Programme'];
       expect(mappedRoles(pkg.projects[0], names)).toEqual(mappedRoles(exampleProject, names));
     });
 
-    it('keeps each budget breakdown entry\'s amount, currency and source party as allocations', () => {
+    it("keeps each budget breakdown entry's amount, currency and source party as allocations", () => {
       const entries = pkg.projects[0].budget.budgetBreakdowns[0].budgetBreakdown;
       const original = exampleProject.budget.budgetBreakdowns[0].budgetBreakdown;
-      expect(entries.slice(0, original.length).map((e: any) => ({ amount: e.amount, party: e.sourceParty.name, period: e.period }))).toEqual(
-        original.map((e: any) => ({ amount: e.amount, party: e.sourceParty.name, period: e.period })),
-      );
+      expect(
+        entries
+          .slice(0, original.length)
+          .map((e: any) => ({ amount: e.amount, party: e.sourceParty.name, period: e.period })),
+      ).toEqual(original.map((e: any) => ({ amount: e.amount, party: e.sourceParty.name, period: e.period })));
       // The UNDP loan of budget.finance, not in the breakdown, is an ODA allocation of its own.
-      expect(entries.at(-1)).toMatchObject({ amount: { amount: 50000000, currency: 'USD' }, sourceParty: { name: 'United Nations Development Programme' } });
-      expect(pkg.projects[0].budget.finance[0]).toMatchObject({ financingParty: { name: 'United Nations Development Programme' }, concessional: true, financingPartyType: 'multilateral' });
+      expect(entries.at(-1)).toMatchObject({
+        amount: { amount: 50000000, currency: 'USD' },
+        sourceParty: { name: 'United Nations Development Programme' },
+      });
+      expect(pkg.projects[0].budget.finance[0]).toMatchObject({
+        financingParty: { name: 'United Nations Development Programme' },
+        concessional: true,
+        financingPartyType: 'multilateral',
+      });
     });
 
     it('maps the maintenance status, which the registry does not model, to COMPLETED (exported as completion)', async () => {
       expect(exampleProject.status).toBe('maintenance');
       expect(pkg.projects[0].status).toBe('completion');
-      const data = dataOf(await t.query(`{ project(code: "${exampleProject.id}") { status statusHistory { status effectiveOn note } ownerAgency { code name kind } funding { source { code } financier amount { amount currency } status fiscalYear } } }`));
+      const data = dataOf(
+        await t.query(
+          `{ project(code: "${exampleProject.id}") { status statusHistory { status effectiveOn note } ownerAgency { code name kind } funding { source { code } financier amount { amount currency } status fiscalYear } } }`,
+        ),
+      );
       expect(data.project.status).toBe('COMPLETED');
-      expect(data.project.statusHistory).toEqual([{ status: 'COMPLETED', effectiveOn: '2018-12-10', note: exampleProject.completion.endDateDetails }]);
+      expect(data.project.statusHistory).toEqual([
+        { status: 'COMPLETED', effectiveOn: '2018-12-10', note: exampleProject.completion.endDateDetails },
+      ]);
       expect(data.project.ownerAgency).toEqual({ code: 'GB-GOR-XX1234', name: 'Motorways UK', kind: 'OTHER' });
-      expect(data.project.funding.map((f: any) => [f.source.code, f.financier, f.amount, f.fiscalYear, f.status])).toEqual([
+      expect(
+        data.project.funding.map((f: any) => [f.source.code, f.financier, f.amount, f.fiscalYear, f.status]),
+      ).toEqual([
         ['CENTRAL_BUDGET', 'Motorways UK', { amount: '10000000', currency: 'GBP' }, 2016, 'COMMITTED'],
         ['CENTRAL_BUDGET', 'Motorways UK', { amount: '20000000', currency: 'GBP' }, 2017, 'COMMITTED'],
         ['CENTRAL_BUDGET', 'Motorways UK', { amount: '10000000', currency: 'GBP' }, 2018, 'COMMITTED'],
@@ -163,7 +210,12 @@ describe('OC4IDS import through the importOc4idsPackage mutation', () => {
     });
 
     it('records an audit entry for the project and the agency it created', async () => {
-      const rows = await queryRows<{ entity_type: string; action: string; actor_subject: string; client_mutation_id: string }>(
+      const rows = await queryRows<{
+        entity_type: string;
+        action: string;
+        actor_subject: string;
+        client_mutation_id: string;
+      }>(
         t.app.database.db,
         sql`select entity_type, action, actor_subject, client_mutation_id from audit_log where action = 'importOc4idsPackage' order by id`,
       );
@@ -183,25 +235,35 @@ describe('OC4IDS import through the importOc4idsPackage mutation', () => {
     });
   });
 
-  it.each(['identification', 'preparation', 'implementation', 'completion', 'cancelled'])('keeps the status %s through a round trip', async (status) => {
-    const id = `oc4ids-bu3kcz-status-${status}`;
-    const report = dataOf(await run(variant(id, (p) => (p.status = status)))).importOc4idsPackage.report;
-    expect(report.projects[0].outcome).toBe('CREATED');
-    const pkg = await exported(id);
-    expect(pkg.projects[0].status).toBe(status);
-    expect(validatePackage(pkg)).toEqual([]);
-  });
+  it.each(['identification', 'preparation', 'implementation', 'completion', 'cancelled'])(
+    'keeps the status %s through a round trip',
+    async (status) => {
+      const id = `oc4ids-bu3kcz-status-${status}`;
+      const report = dataOf(await run(variant(id, (p) => (p.status = status)))).importOc4idsPackage.report;
+      expect(report.projects[0].outcome).toBe('CREATED');
+      const pkg = await exported(id);
+      expect(pkg.projects[0].status).toBe(status);
+      expect(validatePackage(pkg)).toEqual([]);
+    },
+  );
 
-  it('strips the registry\'s own prefix: an exported seed project imports as an update of itself', async () => {
+  it("strips the registry's own prefix: an exported seed project imports as an update of itself", async () => {
     const before = await exported('BD-WB-WATER');
     const report = dataOf(await run(before)).importOc4idsPackage.report;
-    expect(report.projects[0]).toMatchObject({ id: 'oc4ids-xxxxxx-BD-WB-WATER', code: 'BD-WB-WATER', outcome: 'UPDATED', reasons: [] });
+    expect(report.projects[0]).toMatchObject({
+      id: 'oc4ids-xxxxxx-BD-WB-WATER',
+      code: 'BD-WB-WATER',
+      outcome: 'UPDATED',
+      reasons: [],
+    });
     const after = await exported('BD-WB-WATER');
     const { updated: _a, ...a } = before.projects[0];
     const { updated: _b, ...b } = after.projects[0];
     expect(b).toEqual(a);
     // Allocations read back exactly as exported are kept with their exchange rates and sources.
-    const data = dataOf(await t.query('{ project(code: "BD-WB-WATER") { funding { rateToVnd amountVnd sources { url } } } }'));
+    const data = dataOf(
+      await t.query('{ project(code: "BD-WB-WATER") { funding { rateToVnd amountVnd sources { url } } } }'),
+    );
     expect(data.project.funding.every((f: any) => f.rateToVnd !== null && f.sources.length > 0)).toBe(true);
   });
 
@@ -209,26 +271,42 @@ describe('OC4IDS import through the importOc4idsPackage mutation', () => {
     const cases: [string, () => any, (report: any) => void][] = [
       [
         'a schema error (an unknown status, a date without a time zone)',
-        () => variant('oc4ids-bu3kcz-bad-schema', (p) => ((p.status = 'finished'), (p.period.startDate = '2016-01-01'))),
+        () =>
+          variant('oc4ids-bu3kcz-bad-schema', (p) => ((p.status = 'finished'), (p.period.startDate = '2016-01-01'))),
         (report) => {
           expect(report.projects[0].reasons).toEqual(
-            expect.arrayContaining([expect.stringMatching(/^status: "finished" is not one of "identification"/), expect.stringMatching(/^period\.startDate: must be a date-time with a time zone/)]),
+            expect.arrayContaining([
+              expect.stringMatching(/^status: "finished" is not one of "identification"/),
+              expect.stringMatching(/^period\.startDate: must be a date-time with a time zone/),
+            ]),
           );
         },
       ],
       [
         'an unknown currency "XYZ"',
         () => variant('oc4ids-bu3kcz-bad-currency', (p) => (p.budget.amount.currency = 'XYZ')),
-        (report) => expect(report.projects[0].reasons).toContain('budget.amount.currency: "XYZ" is not an ISO 4217 currency code'),
+        (report) =>
+          expect(report.projects[0].reasons).toContain(
+            'budget.amount.currency: "XYZ" is not an ISO 4217 currency code',
+          ),
       ],
       [
         'a currency of the codelist the registry refuses ("XXX", no currency)',
         () => variant('oc4ids-bu3kcz-no-currency', (p) => (p.budget.amount.currency = 'XXX')),
-        (report) => expect(report.projects[0].reasons).toEqual([expect.stringMatching(/budget\.amount\.currency: "XXX" is not an ISO 4217 currency code the registry accepts/)]),
+        (report) =>
+          expect(report.projects[0].reasons).toEqual([
+            expect.stringMatching(
+              /budget\.amount\.currency: "XXX" is not an ISO 4217 currency code the registry accepts/,
+            ),
+          ]),
       ],
       [
         'duplicate project ids',
-        () => packageOf(variant('oc4ids-bu3kcz-twin').projects[0], variant('oc4ids-bu3kcz-twin', (p) => (p.title = 'Other')).projects[0]),
+        () =>
+          packageOf(
+            variant('oc4ids-bu3kcz-twin').projects[0],
+            variant('oc4ids-bu3kcz-twin', (p) => (p.title = 'Other')).projects[0],
+          ),
         (report) => {
           expect(report.projects[0].reasons).toContain('Duplicate id "oc4ids-bu3kcz-twin": also projects[1].');
           expect(report.projects[1].reasons).toContain('Duplicate id "oc4ids-bu3kcz-twin": also projects[0].');
@@ -245,7 +323,10 @@ describe('OC4IDS import through the importOc4idsPackage mutation', () => {
       [
         'an id without an OC4IDS prefix',
         () => variant('M75-upgrade'),
-        (report) => expect(report.projects[0].reasons[0]).toMatch(/^id "M75-upgrade" does not begin with an OC4IDS project identifier prefix/),
+        (report) =>
+          expect(report.projects[0].reasons[0]).toMatch(
+            /^id "M75-upgrade" does not begin with an OC4IDS project identifier prefix/,
+          ),
       ],
       [
         'a package without publisher',
@@ -255,7 +336,12 @@ describe('OC4IDS import through the importOc4idsPackage mutation', () => {
       [
         'a new project without title, sector or type',
         () => variant('oc4ids-bu3kcz-bare', (p) => (delete p.title, delete p.sector, delete p.type)),
-        (report) => expect(report.projects[0].reasons).toEqual([expect.stringMatching(/^title: required/), expect.stringMatching(/^sector: required/), expect.stringMatching(/^type: required/)]),
+        (report) =>
+          expect(report.projects[0].reasons).toEqual([
+            expect.stringMatching(/^title: required/),
+            expect.stringMatching(/^sector: required/),
+            expect.stringMatching(/^type: required/),
+          ]),
       ],
     ];
 
@@ -273,14 +359,22 @@ describe('OC4IDS import through the importOc4idsPackage mutation', () => {
   });
 
   describe('a package with one valid and one invalid project', () => {
-    const mixed = () => packageOf(variant('oc4ids-bu3kcz-mixed-good').projects[0], variant('oc4ids-bu3kcz-mixed-bad', (p) => (p.budget.amount.currency = 'XYZ')).projects[0]);
+    const mixed = () =>
+      packageOf(
+        variant('oc4ids-bu3kcz-mixed-good').projects[0],
+        variant('oc4ids-bu3kcz-mixed-bad', (p) => (p.budget.amount.currency = 'XYZ')).projects[0],
+      );
 
     it('is rejected whole without partial: nothing is written', async () => {
       const before = await snapshotDatabase(t.app.database.db);
       const payload = dataOf(await run(mixed())).importOc4idsPackage;
       expect(payload.report).toMatchObject({ created: 0, updated: 0, rejected: 2, written: false });
-      expect(payload.report.projects[0].reasons).toEqual(['Valid, but not written: other projects in the package were rejected and partial is off.']);
-      expect(payload.report.projects[1].reasons).toContain('budget.amount.currency: "XYZ" is not an ISO 4217 currency code');
+      expect(payload.report.projects[0].reasons).toEqual([
+        'Valid, but not written: other projects in the package were rejected and partial is off.',
+      ]);
+      expect(payload.report.projects[1].reasons).toContain(
+        'budget.amount.currency: "XYZ" is not an ISO 4217 currency code',
+      );
       expect(await snapshotDatabase(t.app.database.db)).toEqual(before);
     });
 
@@ -289,7 +383,11 @@ describe('OC4IDS import through the importOc4idsPackage mutation', () => {
       expect(payload.userErrors).toEqual([]);
       expect(payload.report).toMatchObject({ created: 1, updated: 0, rejected: 1, written: true });
       expect(payload.report.projects.map((p: any) => p.outcome)).toEqual(['CREATED', 'REJECTED']);
-      const data = dataOf(await t.query('{ good: project(code: "oc4ids-bu3kcz-mixed-good") { code } bad: project(code: "oc4ids-bu3kcz-mixed-bad") { code } }'));
+      const data = dataOf(
+        await t.query(
+          '{ good: project(code: "oc4ids-bu3kcz-mixed-good") { code } bad: project(code: "oc4ids-bu3kcz-mixed-bad") { code } }',
+        ),
+      );
       expect(data).toEqual({ good: { code: 'oc4ids-bu3kcz-mixed-good' }, bad: null });
     });
   });
@@ -301,7 +399,9 @@ describe('OC4IDS import through the importOc4idsPackage mutation', () => {
       ['a planner', 'FORBIDDEN', 'planner'],
     ] as const)('%s gets %s and nothing is written', async (_name, code, role) => {
       const before = await snapshotDatabase(t.app.database.db);
-      const headers: Record<string, string> = role ? { authorization: `Bearer ${await signToken(TEST_JWT_SECRET, { sub: 'someone', role })}` } : {};
+      const headers: Record<string, string> = role
+        ? { authorization: `Bearer ${await signToken(TEST_JWT_SECRET, { sub: 'someone', role })}` }
+        : {};
       const response = await run(variant(`oc4ids-bu3kcz-denied-${role ?? 'none'}`), { headers });
       expect(response.body.errors?.[0]?.extensions?.code).toBe(code);
       expect(response.body.data?.importOc4idsPackage ?? null).toBeNull();
@@ -316,9 +416,18 @@ describe('OC4IDS import from the command line', () => {
   let directory: ReturnType<typeof temporaryDirectory>;
 
   const cli = async (...args: string[]) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DATA_DIR: path.join(directory.dir, 'pglite'), DATABASE_URL: database.databaseUrl ?? '', LOG_LEVEL: 'silent' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PGLITE_DATA_DIR: path.join(directory.dir, 'pglite'),
+      DATABASE_URL: database.databaseUrl ?? '',
+      LOG_LEVEL: 'silent',
+    };
     try {
-      const { stdout, stderr } = await execFileAsync('npx', ['tsx', 'src/modules/oc4ids/import-cli.ts', ...args], { cwd: repoRoot, env, maxBuffer: 16 * 1024 * 1024 });
+      const { stdout, stderr } = await execFileAsync('npx', ['tsx', 'src/modules/oc4ids/import-cli.ts', ...args], {
+        cwd: repoRoot,
+        env,
+        maxBuffer: 16 * 1024 * 1024,
+      });
       return { code: 0, stdout, stderr };
     } catch (error: any) {
       return { code: error.code as number, stdout: error.stdout as string, stderr: error.stderr as string };
@@ -345,22 +454,46 @@ describe('OC4IDS import from the command line', () => {
 
     // A longer import shows its progress every tenth (and every 100 projects).
     const many = path.join(directory.dir, 'many.json');
-    writeFileSync(many, JSON.stringify(packageOf(...Array.from({ length: 150 }, (_, i) => variant(`oc4ids-bu3kcz-many-${i + 1}`).projects[0]))));
+    writeFileSync(
+      many,
+      JSON.stringify(
+        packageOf(...Array.from({ length: 150 }, (_, i) => variant(`oc4ids-bu3kcz-many-${i + 1}`).projects[0])),
+      ),
+    );
     const long = await cli(many);
     expect(long.code).toBe(0);
     expect(JSON.parse(long.stdout)).toMatchObject({ created: 150, written: true });
     const lines = long.stderr.split('\n').filter((line) => line.includes('written '));
-    expect(lines.map((line) => /written (\d+)\/150/.exec(line)![1])).toEqual(['15', '30', '45', '60', '75', '90', '100', '105', '120', '135', '150']);
+    expect(lines.map((line) => /written (\d+)\/150/.exec(line)![1])).toEqual([
+      '15',
+      '30',
+      '45',
+      '60',
+      '75',
+      '90',
+      '100',
+      '105',
+      '120',
+      '135',
+      '150',
+    ]);
 
     // An invalid package exits 1 and writes nothing.
     const invalid = path.join(directory.dir, 'invalid.json');
     writeFileSync(invalid, JSON.stringify({ ...example, version: '1.0' }));
     const refused = await cli(invalid);
     expect(refused.code).toBe(1);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ written: false, rejected: 1, packageErrors: ['version: must be "0.9" (OC4IDS 0.9); got "1.0".'] });
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      written: false,
+      rejected: 1,
+      packageErrors: ['version: must be "0.9" (OC4IDS 0.9); got "1.0".'],
+    });
     expect(refused.stderr).toMatch(/nothing written/);
 
-    const t = await startTestApp({ databaseUrl: database.databaseUrl, pgliteDataDir: path.join(directory.dir, 'pglite') });
+    const t = await startTestApp({
+      databaseUrl: database.databaseUrl,
+      pgliteDataDir: path.join(directory.dir, 'pglite'),
+    });
     try {
       const response = await fetch(`${t.url}/oc4ids/projects/${exampleProject.id}.json`);
       expect(response.status).toBe(200);
@@ -387,7 +520,10 @@ describe('OC4IDS import from the command line', () => {
   }, 180_000);
 
   it('reads a package from a URL and, with --partial, writes its valid projects', async () => {
-    const mixed = packageOf(variant('oc4ids-bu3kcz-url-good').projects[0], variant('oc4ids-bu3kcz-url-bad', (p) => (p.budget.amount.currency = 'XYZ')).projects[0]);
+    const mixed = packageOf(
+      variant('oc4ids-bu3kcz-url-good').projects[0],
+      variant('oc4ids-bu3kcz-url-bad', (p) => (p.budget.amount.currency = 'XYZ')).projects[0],
+    );
     const server = http.createServer((_req, res) => {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(mixed));

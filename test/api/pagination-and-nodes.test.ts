@@ -5,7 +5,8 @@ import { dataOf, startTestApp, type GraphQLResponse, type TestApp } from '../hel
 /** Global object identification (`node`, `nodes`), cursor pagination of every connection, and HTTP-level errors. */
 
 const repoRoot = path.resolve(__dirname, '../..');
-const readJson = (file: string): any => JSON.parse(readFileSync(path.join(repoRoot, 'seeds/data', file), 'utf8').normalize('NFC'));
+const readJson = (file: string): any =>
+  JSON.parse(readFileSync(path.join(repoRoot, 'seeds/data', file), 'utf8').normalize('NFC'));
 
 const seedPlan = readJson('plan-6408-KH-UBND.json');
 const seedProjects: any[] = readJson('projects.json');
@@ -55,7 +56,8 @@ function expectError(response: GraphQLResponse, code: string, message?: RegExp) 
   expectNoLeak(JSON.stringify(response.body));
 }
 
-const connectionOf = (node: string) => `totalCount edges { cursor node { ${node} } } nodes { ${node} } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
+const connectionOf = (node: string) =>
+  `totalCount edges { cursor node { ${node} } } nodes { ${node} } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
 const CONNECTION = connectionOf('code');
 const ARGS = `first: $first, after: $after, last: $last, before: $before`;
 const VARS = `$first: Int, $after: String, $last: Int, $before: String`;
@@ -103,19 +105,28 @@ const LISTS: ListSpec[] = [
     name: 'task.projects',
     query: `query(${VARS}) { plan(code: "6408/KH-UBND") { task(code: "II.4.b.1") { c: projects(${ARGS}) { ${CONNECTION} } } } }`,
     pick: (data) => data.plan.task.c,
-    expected: seedProjects.filter((p) => p.taskCodes.includes('II.4.b.1')).map((p) => p.code as string).sort(byteOrder),
+    expected: seedProjects
+      .filter((p) => p.taskCodes.includes('II.4.b.1'))
+      .map((p) => p.code as string)
+      .sort(byteOrder),
   },
   {
     name: 'plan.projects',
     query: `query(${VARS}) { plan(code: "6408/KH-UBND") { c: projects(${ARGS}) { ${CONNECTION} } } }`,
     pick: (data) => data.plan.c,
-    expected: seedProjects.filter((p) => p.taskCodes.length > 0).map((p) => p.code as string).sort(byteOrder),
+    expected: seedProjects
+      .filter((p) => p.taskCodes.length > 0)
+      .map((p) => p.code as string)
+      .sort(byteOrder),
   },
   {
     name: 'agency.projects',
     query: `query(${VARS}) { agency(code: "BD.UBND") { c: projects(${ARGS}) { ${CONNECTION} } } }`,
     pick: (data) => data.agency.c,
-    expected: seedProjects.filter((p) => p.ownerAgencyCode === 'BD.UBND').map((p) => p.code as string).sort(byteOrder),
+    expected: seedProjects
+      .filter((p) => p.ownerAgencyCode === 'BD.UBND')
+      .map((p) => p.code as string)
+      .sort(byteOrder),
   },
   {
     name: 'agency.assignments',
@@ -192,7 +203,10 @@ describe('node(id:) and nodes(ids:)', () => {
     Project: { code: 'BD-METRO-1' },
     ProjectStatusChange: { status: metro.statusHistory[1].status, effectiveOn: metro.statusHistory[1].effectiveOn },
     LegalDocument: { code: '693/QĐ-TTg', issuedOn: seedDocuments.find((d) => d.code === '693/QĐ-TTg').issuedOn },
-    FundingAllocation: { source: { code: metro.funding[1].sourceCode }, amount: { amount: metro.funding[1].amount, currency: metro.funding[1].currency } },
+    FundingAllocation: {
+      source: { code: metro.funding[1].sourceCode },
+      amount: { amount: metro.funding[1].amount, currency: metro.funding[1].currency },
+    },
     SourceReference: { url: metro.sources[0].url ?? null, quote: metro.sources[0].quote ?? null },
   };
 
@@ -225,19 +239,23 @@ describe('node(id:) and nodes(ids:)', () => {
     ]);
   });
 
-  it.each(['garbage', '', '%%%', Buffer.from('Project:abc').toString('base64url'), Buffer.from('Nope:1').toString('base64url')])(
-    'answers node(id: %j) with null and no error',
-    async (id) => {
-      const response = await t.query(`query($id: ID!) { node(id: $id) { id } }`, { id });
-      expect(response.body.errors).toBeUndefined();
-      expect(dataOf(response)).toEqual({ node: null });
-    },
-  );
+  it.each([
+    'garbage',
+    '',
+    '%%%',
+    Buffer.from('Project:abc').toString('base64url'),
+    Buffer.from('Nope:1').toString('base64url'),
+  ])('answers node(id: %j) with null and no error', async (id) => {
+    const response = await t.query(`query($id: ID!) { node(id: $id) { id } }`, { id });
+    expect(response.body.errors).toBeUndefined();
+    expect(dataOf(response)).toEqual({ node: null });
+  });
 });
 
 describe('cursor pagination', () => {
   let t: TestApp;
-  const page = async (list: ListSpec, args: Record<string, unknown>) => list.pick(dataOf(await t.query(list.query, args)));
+  const page = async (list: ListSpec, args: Record<string, unknown>) =>
+    list.pick(dataOf(await t.query(list.query, args)));
   const keysOf = (list: ListSpec, connection: any) => connection.edges.map((e: any) => keyOf(list, e.node));
 
   beforeAll(async () => {
@@ -364,14 +382,20 @@ describe('cursor pagination', () => {
   });
 
   it('refuses, between lists of different types, every cursor of one used on another', async () => {
-    const byType = ['projects', 'agencies', 'plans', 'plan.tasks', 'agency.assignments'].map((name) => LISTS.find((l) => l.name === name)!);
+    const byType = ['projects', 'agencies', 'plans', 'plan.tasks', 'agency.assignments'].map((name) =>
+      LISTS.find((l) => l.name === name)!,
+    );
     const cursors = new Map<string, string>();
     for (const list of byType) cursors.set(list.name, (await page(list, { first: 1 })).pageInfo.endCursor);
     for (const from of byType) {
       for (const to of byType) {
         if (from === to) continue;
         const response = await t.query(to.query, { first: 2, after: cursors.get(from.name) });
-        expect({ from: from.name, to: to.name, code: response.body.errors?.[0]?.extensions?.code }).toEqual({ from: from.name, to: to.name, code: 'BAD_USER_INPUT' });
+        expect({ from: from.name, to: to.name, code: response.body.errors?.[0]?.extensions?.code }).toEqual({
+          from: from.name,
+          to: to.name,
+          code: 'BAD_USER_INPUT',
+        });
         expectError(response, 'BAD_USER_INPUT', /another list/);
       }
     }
@@ -425,7 +449,11 @@ describe('cursor pagination', () => {
     for (const list of LISTS) {
       for (const args of [{ first: 1 }, { last: 1 }, { first: 0 }, { first: 100 }]) {
         const connection = await page(list, args);
-        expect({ list: list.name, args, totalCount: connection.totalCount }).toEqual({ list: list.name, args, totalCount: list.expected.length });
+        expect({ list: list.name, args, totalCount: connection.totalCount }).toEqual({
+          list: list.name,
+          args,
+          totalCount: list.expected.length,
+        });
       }
     }
   });
@@ -460,7 +488,11 @@ describe('HTTP requests', () => {
   });
 
   it('answers a POST with invalid JSON with 400 and BAD_REQUEST', async () => {
-    const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ plans { totalCount } }"' });
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": "{ plans { totalCount } }"',
+    });
     expect(response.status).toBe(400);
     const text = await response.text();
     expectNoLeak(text);

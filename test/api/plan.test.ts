@@ -8,14 +8,17 @@ import { dataOf, startTestApp, type TestApp } from '../helpers/test-app';
  */
 
 const repoRoot = path.resolve(__dirname, '../..');
-const readJson = (file: string): any => JSON.parse(readFileSync(path.join(repoRoot, 'seeds/data', file), 'utf8').normalize('NFC'));
+const readJson = (file: string): any =>
+  JSON.parse(readFileSync(path.join(repoRoot, 'seeds/data', file), 'utf8').normalize('NFC'));
 
 const seedPlan = readJson('plan-6408-KH-UBND.json');
 const seedProjects: any[] = readJson('projects.json');
 const seedDocuments: any[] = readJson('legal-documents.json');
 const seedAgencies: any[] = readJson('agencies.json');
 /** The plan text with the markdown emphasis asterisks removed. */
-const planText = readFileSync(path.join(repoRoot, 'seeds/sources/plan-6408-KH-UBND.txt'), 'utf8').normalize('NFC').replace(/\*/g, '');
+const planText = readFileSync(path.join(repoRoot, 'seeds/sources/plan-6408-KH-UBND.txt'), 'utf8')
+  .normalize('NFC')
+  .replace(/\*/g, '');
 
 interface FlatSection {
   number: string;
@@ -38,7 +41,11 @@ function flatten(sections: any[], parent: string | null = null, level = 1, out: 
       level,
       parent,
       children: (s.children ?? []).map((c: any) => c.number),
-      tasks: (s.tasks ?? []).map((t: any, i: number) => ({ code: `${s.number}.${i + 1}`, position: i + 1, text: t.text })),
+      tasks: (s.tasks ?? []).map((t: any, i: number) => ({
+        code: `${s.number}.${i + 1}`,
+        position: i + 1,
+        text: t.text,
+      })),
       sourceIncomplete: s.sourceIncomplete === true,
     });
     flatten(s.children ?? [], s.number, level + 1, out);
@@ -106,10 +113,27 @@ const SECTION_FIELDS = /* GraphQL */ `
     body
     level
     sourceIncomplete
-    parent { number }
-    plan { code }
-    assignments { role basis agency { code } section { number } }
-    tasks { code position text }
+    parent {
+      number
+    }
+    plan {
+      code
+    }
+    assignments {
+      role
+      basis
+      agency {
+        code
+      }
+      section {
+        number
+      }
+    }
+    tasks {
+      code
+      position
+      text
+    }
   }
 `;
 
@@ -124,27 +148,68 @@ const PLAN_QUERY = /* GraphQL */ `
       place
       sourceText
       sourceComplete
-      issuer { code }
-      legalBasis { relation document { code issuedOn } }
-      targets { year text }
+      issuer {
+        code
+      }
+      legalBasis {
+        relation
+        document {
+          code
+          issuedOn
+        }
+      }
+      targets {
+        year
+        text
+      }
       sections {
         ...SectionFields
-        children { ...SectionFields children { ...SectionFields children { ...SectionFields } } }
+        children {
+          ...SectionFields
+          children {
+            ...SectionFields
+            children {
+              ...SectionFields
+            }
+          }
+        }
       }
       tasks(first: 100) {
         totalCount
-        pageInfo { hasNextPage }
+        pageInfo {
+          hasNextPage
+        }
         nodes {
           code
           position
           text
-          section { number }
-          plan { code }
-          assignments { role basis agency { code } section { number } }
-          leadAgency { code }
+          section {
+            number
+          }
+          plan {
+            code
+          }
+          assignments {
+            role
+            basis
+            agency {
+              code
+            }
+            section {
+              number
+            }
+          }
+          leadAgency {
+            code
+          }
         }
       }
-      projects(first: 100) { totalCount nodes { code } }
+      projects(first: 100) {
+        totalCount
+        nodes {
+          code
+        }
+      }
     }
   }
   ${SECTION_FIELDS}
@@ -250,7 +315,12 @@ describe('plan(code: "6408/KH-UBND")', () => {
     expect([...apiSections.keys()].sort()).toEqual(seedSections.map((s) => s.number).sort());
     for (const seed of seedSections) {
       const s = apiSections.get(seed.number);
-      expect({ number: s.number, level: s.level, parent: s.parent?.number ?? null, children: childNumbers(seed.number) }).toEqual({
+      expect({
+        number: s.number,
+        level: s.level,
+        parent: s.parent?.number ?? null,
+        children: childNumbers(seed.number),
+      }).toEqual({
         number: seed.number,
         level: seed.level,
         parent: seed.parent,
@@ -310,12 +380,18 @@ describe('plan(code: "6408/KH-UBND")', () => {
   it('gives every task its verbatim text, position, section and plan', () => {
     for (const seed of seedTasks) {
       const task = plan.tasks.nodes.find((x: any) => x.code === seed.code);
-      expect(task).toMatchObject({ code: seed.code, position: seed.position, text: seed.text, section: { number: seed.section }, plan: { code: '6408/KH-UBND' } });
+      expect(task).toMatchObject({
+        code: seed.code,
+        position: seed.position,
+        text: seed.text,
+        section: { number: seed.section },
+        plan: { code: '6408/KH-UBND' },
+      });
       expect(planText).toContain(task.text);
     }
   });
 
-  it('lists each section\'s own tasks in document order under PlanSection.tasks', () => {
+  it("lists each section's own tasks in document order under PlanSection.tasks", () => {
     for (const seed of seedSections) {
       expect(apiSections.get(seed.number).tasks).toEqual(seed.tasks);
     }
@@ -331,20 +407,32 @@ describe('plan(code: "6408/KH-UBND")', () => {
       expect(data.section).toEqual({ number: section.number, heading: section.heading, level: section.level });
       expect(data.task).toEqual({ code: task.code, text: task.text });
     }
-    const dd = dataOf(await t.query(`{ plan(code: "6408/KH-UBND") { section(number: "II.4.đ") { number heading } } }`)).plan.section;
+    const dd = dataOf(await t.query(`{ plan(code: "6408/KH-UBND") { section(number: "II.4.đ") { number heading } } }`))
+      .plan.section;
     expect(dd.number).toBe('II.4.đ');
-    expect(dd.heading).toBe('Sở Khoa học và Công nghệ, Sở Thông tin và Truyền thông, Sở Giáo dục và Đào tạo, Sở Y tế, Sở Văn hóa, Thể thao và Du lịch tổ chức thực hiện');
+    expect(dd.heading).toBe(
+      'Sở Khoa học và Công nghệ, Sở Thông tin và Truyền thông, Sở Giáo dục và Đào tạo, Sở Y tế, Sở Văn hóa, Thể thao và Du lịch tổ chức thực hiện',
+    );
   });
 
   it('answers null for a section number or task code the plan does not have', async () => {
-    const data = dataOf(await t.query(`{ plan(code: "6408/KH-UBND") { section(number: "II.9") { number } task(code: "II.4.đ.1") { code } } }`)).plan;
+    const data = dataOf(
+      await t.query(
+        `{ plan(code: "6408/KH-UBND") { section(number: "II.9") { number } task(code: "II.4.đ.1") { code } } }`,
+      ),
+    ).plan;
     expect(data).toEqual({ section: null, task: null });
   });
 
   it('gives every task the assignments the plan text makes', () => {
     for (const seed of seedTasks) {
       const task = plan.tasks.nodes.find((x: any) => x.code === seed.code);
-      const actual = task.assignments.map((a: any) => ({ role: a.role, basis: a.basis, agency: a.agency.code, section: a.section?.number ?? null }));
+      const actual = task.assignments.map((a: any) => ({
+        role: a.role,
+        basis: a.basis,
+        agency: a.agency.code,
+        section: a.section?.number ?? null,
+      }));
       expect({ code: seed.code, assignments: [...actual].sort(byRoleAndAgency) }).toEqual({
         code: seed.code,
         assignments: expectedTaskAssignments(seed.section).sort(byRoleAndAgency),
@@ -355,8 +443,15 @@ describe('plan(code: "6408/KH-UBND")', () => {
   it('gives II.3.a.* LEAD BD.SKHDT with COORDINATING BD.SNV, BD.STNMT and BD.SXD', () => {
     for (const code of ['II.3.a.1', 'II.3.a.2', 'II.3.a.3']) {
       const task = plan.tasks.nodes.find((x: any) => x.code === code);
-      expect(task.assignments.filter((a: any) => a.role === 'LEAD').map((a: any) => a.agency.code)).toEqual(['BD.SKHDT']);
-      expect(task.assignments.filter((a: any) => a.role === 'COORDINATING').map((a: any) => a.agency.code).sort()).toEqual(['BD.SNV', 'BD.STNMT', 'BD.SXD']);
+      expect(task.assignments.filter((a: any) => a.role === 'LEAD').map((a: any) => a.agency.code)).toEqual([
+        'BD.SKHDT',
+      ]);
+      expect(
+        task.assignments
+          .filter((a: any) => a.role === 'COORDINATING')
+          .map((a: any) => a.agency.code)
+          .sort(),
+      ).toEqual(['BD.SNV', 'BD.STNMT', 'BD.SXD']);
       expect(task.assignments).toHaveLength(4);
     }
   });
@@ -364,14 +459,19 @@ describe('plan(code: "6408/KH-UBND")', () => {
   it('gives II.1.*, II.2.* and I.1 one LEAD by the issuer BD.UBND with basis PLAN_ISSUER and no section', () => {
     for (const code of ['I.1', 'II.1.1', 'II.1.2', 'II.2.1', 'II.2.2']) {
       const task = plan.tasks.nodes.find((x: any) => x.code === code);
-      expect(task.assignments).toEqual([{ role: 'LEAD', basis: 'PLAN_ISSUER', agency: { code: 'BD.UBND' }, section: null }]);
+      expect(task.assignments).toEqual([
+        { role: 'LEAD', basis: 'PLAN_ISSUER', agency: { code: 'BD.UBND' }, section: null },
+      ]);
     }
   });
 
   it('gives every task its lead agency: the one that leads, else the first implementing agency, else the issuer', () => {
     for (const seed of seedTasks) {
       const task = plan.tasks.nodes.find((x: any) => x.code === seed.code);
-      expect({ code: seed.code, lead: task.leadAgency.code }).toEqual({ code: seed.code, lead: expectedLead(seed.section) });
+      expect({ code: seed.code, lead: task.leadAgency.code }).toEqual({
+        code: seed.code,
+        lead: expectedLead(seed.section),
+      });
     }
     const lead = (code: string) => plan.tasks.nodes.find((x: any) => x.code === code).leadAgency.code;
     expect(lead('II.4.b.1')).toBe('BD.SGTVT');
@@ -398,7 +498,10 @@ describe('plan(code: "6408/KH-UBND")', () => {
   });
 
   it('marks sourceIncomplete on exactly the sections the text stops inside (II, II.4, II.4.đ)', () => {
-    const incomplete = [...apiSections.values()].filter((s) => s.sourceIncomplete).map((s) => s.number).sort();
+    const incomplete = [...apiSections.values()]
+      .filter((s) => s.sourceIncomplete)
+      .map((s) => s.number)
+      .sort();
     expect(incomplete).toEqual(['II', 'II.4', 'II.4.đ']);
   });
 
@@ -420,7 +523,9 @@ describe('plan(code: "6408/KH-UBND")', () => {
     const linked = seedProjects.filter((p) => p.taskCodes.length > 0).map((p) => p.code as string);
     expect(linked.length).toBeGreaterThan(0);
     expect(plan.projects.totalCount).toBe(linked.length);
-    expect(plan.projects.nodes.map((p: any) => p.code)).toEqual([...linked].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(plan.projects.nodes.map((p: any) => p.code)).toEqual(
+      [...linked].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
   });
 
   it('answers null, without errors, for plan(code: "nope")', async () => {

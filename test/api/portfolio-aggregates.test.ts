@@ -64,27 +64,33 @@ interface World {
   successions: { id: number; predecessorId: number; successorId: number; effectiveOn: string }[];
 }
 
-const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+const fold = (text: string) =>
+  text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 
 async function loadWorld(db: Db): Promise<World> {
   const q = <T>(query: ReturnType<typeof sql>) => queryRows<T>(db, query);
-  const [projects, locations, allocations, sources, links, tasks, plans, assignments, agencies, successions] = await Promise.all([
-    q<any>(sql`select id, code, name, name_en, description, sector::text as sector, status::text as status,
+  const [projects, locations, allocations, sources, links, tasks, plans, assignments, agencies, successions] =
+    await Promise.all([
+      q<any>(sql`select id, code, name, name_en, description, sector::text as sector, status::text as status,
                       planned_completion::text as planned_completion, total_investment_vnd::text as total, owner_agency_id,
                       archived_at is not null as archived
                from projects`),
-    q<any>(sql`select project_id, name, position from project_locations`),
-    q<any>(sql`select id, project_id, source_id, financier, amount_vnd::text as amount_vnd from funding_allocations`),
-    q<any>(sql`select id, code, position from funding_sources`),
-    q<any>(sql`select project_id, task_id from project_tasks`),
-    q<any>(sql`select id, plan_id, code, text from plan_tasks`),
-    q<any>(sql`select id, code, title, issuer_id from plans`),
-    q<any>(sql`select task_id, agency_id, role::text as role from task_assignments`),
-    q<any>(sql`select id, code, name from agencies`),
-    q<any>(sql`select id, predecessor_id, successor_id, effective_on::text as effective_on from agency_successions`),
-  ]);
+      q<any>(sql`select project_id, name, position from project_locations`),
+      q<any>(sql`select id, project_id, source_id, financier, amount_vnd::text as amount_vnd from funding_allocations`),
+      q<any>(sql`select id, code, position from funding_sources`),
+      q<any>(sql`select project_id, task_id from project_tasks`),
+      q<any>(sql`select id, plan_id, code, text from plan_tasks`),
+      q<any>(sql`select id, code, title, issuer_id from plans`),
+      q<any>(sql`select task_id, agency_id, role::text as role from task_assignments`),
+      q<any>(sql`select id, code, name from agencies`),
+      q<any>(sql`select id, predecessor_id, successor_id, effective_on::text as effective_on from agency_successions`),
+    ]);
   const places = new Map<number, { name: string; position: number }[]>();
-  for (const l of locations) places.set(Number(l.project_id), [...(places.get(Number(l.project_id)) ?? []), { name: l.name, position: Number(l.position) }]);
+  for (const l of locations)
+    places.set(Number(l.project_id), [
+      ...(places.get(Number(l.project_id)) ?? []),
+      { name: l.name, position: Number(l.position) },
+    ]);
   const list: Project[] = projects.map((p) => {
     const names = (places.get(Number(p.id)) ?? []).sort((a, b) => a.position - b.position).map((l) => l.name);
     return {
@@ -97,7 +103,11 @@ async function loadWorld(db: Db): Promise<World> {
       total: p.total === null ? null : cents(p.total),
       ownerAgencyId: p.owner_agency_id === null ? null : Number(p.owner_agency_id),
       archived: p.archived === true,
-      doc: fold([p.code, p.name, p.name_en, p.description, names.length ? names.join(' ') : null].filter((x) => x !== null).join(' ')),
+      doc: fold(
+        [p.code, p.name, p.name_en, p.description, names.length ? names.join(' ') : null]
+          .filter((x) => x !== null)
+          .join(' '),
+      ),
       taskIds: [],
       allocations: [],
     };
@@ -116,11 +126,23 @@ async function loadWorld(db: Db): Promise<World> {
   return {
     projects: list,
     sources: new Map(sources.map((s) => [Number(s.id), { code: s.code, position: Number(s.position) }])),
-    tasks: new Map(tasks.map((t) => [Number(t.id), { id: Number(t.id), planId: Number(t.plan_id), code: t.code, text: t.text }])),
-    plans: new Map(plans.map((p) => [Number(p.id), { id: Number(p.id), code: p.code, title: p.title, issuerId: Number(p.issuer_id) }])),
+    tasks: new Map(
+      tasks.map((t) => [Number(t.id), { id: Number(t.id), planId: Number(t.plan_id), code: t.code, text: t.text }]),
+    ),
+    plans: new Map(
+      plans.map((p) => [
+        Number(p.id),
+        { id: Number(p.id), code: p.code, title: p.title, issuerId: Number(p.issuer_id) },
+      ]),
+    ),
     agencies: new Map(agencies.map((a) => [Number(a.id), { id: Number(a.id), code: a.code, name: a.name }])),
     assignments: assignments.map((a) => ({ taskId: Number(a.task_id), agencyId: Number(a.agency_id), role: a.role })),
-    successions: successions.map((s) => ({ id: Number(s.id), predecessorId: Number(s.predecessor_id), successorId: Number(s.successor_id), effectiveOn: s.effective_on })),
+    successions: successions.map((s) => ({
+      id: Number(s.id),
+      predecessorId: Number(s.predecessor_id),
+      successorId: Number(s.successor_id),
+      effectiveOn: s.effective_on,
+    })),
   };
 }
 
@@ -157,7 +179,8 @@ function mixOf(world: World, allocations: Allocation[]) {
         unknownCount: e.unknownCount,
       }))
       .sort((a, b) => byteOrder(a.source.code, b.source.code)),
-    knownShare: allocations.length === 0 ? '0' : ratio6(BigInt(allocations.length - unknown), BigInt(allocations.length)),
+    knownShare:
+      allocations.length === 0 ? '0' : ratio6(BigInt(allocations.length - unknown), BigInt(allocations.length)),
     allocationCount: allocations.length,
     unknownCount: unknown,
   };
@@ -175,7 +198,10 @@ function bucketsBy(projects: Project[], keyOf: (p: Project) => string | number |
     g.total += p.total ?? 0n;
     groups.set(key, g);
   }
-  return sortBuckets([...groups].map(([key, g]) => ({ [name]: key, count: g.count, totalInvestment: vnd(g.total) })), name);
+  return sortBuckets(
+    [...groups].map(([key, g]) => ({ [name]: key, count: g.count, totalInvestment: vnd(g.total) })),
+    name,
+  );
 }
 
 function sortBuckets(buckets: any[], name: string) {
@@ -195,7 +221,11 @@ function aggregateOf(world: World, projects: Project[]) {
     investmentKnownCount: projects.filter((p) => p.total !== null).length,
     byStatus: bucketsBy(projects, (p) => p.status, 'status'),
     bySector: bucketsBy(projects, (p) => p.sector, 'sector'),
-    byYear: bucketsBy(projects, (p) => (p.plannedCompletion === null ? null : Number(p.plannedCompletion.slice(0, 4))), 'year'),
+    byYear: bucketsBy(
+      projects,
+      (p) => (p.plannedCompletion === null ? null : Number(p.plannedCompletion.slice(0, 4))),
+      'year',
+    ),
     byFundingSource: mix.shares,
     fundingMix: mix,
   };
@@ -214,8 +244,12 @@ function normalizedAggregate(a: any) {
 }
 
 /** Shares come largest first; with a positive total they add up to 1 within 0.000005. */
-function expectWellFormedMix(mix: { total: { amount: string }; shares: { amount: { amount: string }; share: string | null }[] }) {
-  for (let i = 1; i < mix.shares.length; i++) expect(cents(mix.shares[i - 1].amount.amount) >= cents(mix.shares[i].amount.amount)).toBe(true);
+function expectWellFormedMix(mix: {
+  total: { amount: string };
+  shares: { amount: { amount: string }; share: string | null }[];
+}) {
+  for (let i = 1; i < mix.shares.length; i++)
+    expect(cents(mix.shares[i - 1].amount.amount) >= cents(mix.shares[i].amount.amount)).toBe(true);
   if (cents(mix.total.amount) === 0n) return;
   const micro = mix.shares.reduce((s, x) => {
     const [whole, fraction = ''] = x.share!.split('.');
@@ -259,7 +293,10 @@ const FILTERS: [string, any][] = [
   ['no filter', null],
   ['sector in [TRANSPORT_ROAD, TRANSPORT_RAIL]', { sector: ['TRANSPORT_ROAD', 'TRANSPORT_RAIL'] }],
   ['a search for "loc ninh"', { search: 'loc ninh' }],
-  ['status and a minimum investment, or not a search', { or: [{ status: ['COMPLETED'], minInvestment: '200000000000' }, { not: { search: 'đường' } }] }],
+  [
+    'status and a minimum investment, or not a search',
+    { or: [{ status: ['COMPLETED'], minInvestment: '200000000000' }, { not: { search: 'đường' } }] },
+  ],
   ['a filter that selects nothing', { search: 'zzqxvw' }],
 ];
 
@@ -290,7 +327,10 @@ describe('aggregates and funding-mix groups against an independent computation',
 
   describe('ProjectConnection.aggregate', () => {
     it.each(FILTERS)('over %s equals the independent computation', async (_, filter) => {
-      const response = await t.query(`query($filter: ProjectFilter) { projects(filter: $filter, first: 3) { totalCount ${AGGREGATE} } }`, { filter });
+      const response = await t.query(
+        `query($filter: ProjectFilter) { projects(filter: $filter, first: 3) { totalCount ${AGGREGATE} } }`,
+        { filter },
+      );
       const data = dataOf(response).projects;
       const projects = selected(world, filter);
       expect(data.totalCount).toBe(projects.length);
@@ -298,19 +338,29 @@ describe('aggregates and funding-mix groups against an independent computation',
       expectWellFormedMix(data.aggregate.fundingMix);
       expect(sortedShares(data.aggregate.byFundingSource)).toEqual(sortedShares(data.aggregate.fundingMix.shares));
       if (filter?.search === 'zzqxvw') {
-        expect(data.aggregate).toMatchObject({ count: 0, totalInvestment: { amount: '0' }, byStatus: [], byFundingSource: [] });
-        expect(data.aggregate.fundingMix).toMatchObject({ total: { amount: '0' }, knownShare: '0', allocationCount: 0 });
+        expect(data.aggregate).toMatchObject({
+          count: 0,
+          totalInvestment: { amount: '0' },
+          byStatus: [],
+          byFundingSource: [],
+        });
+        expect(data.aggregate.fundingMix).toMatchObject({
+          total: { amount: '0' },
+          knownShare: '0',
+          allocationCount: 0,
+        });
       }
     });
 
     it('counts a null year for projects whose planned completion is unknown', async () => {
-      const data = dataOf(await t.query(`{ projects(first: 1) { aggregate { byYear { year count } } } }`)).projects.aggregate;
+      const data = dataOf(await t.query(`{ projects(first: 1) { aggregate { byYear { year count } } } }`)).projects
+        .aggregate;
       const unknown = world.projects.filter((p) => p.plannedCompletion === null).length;
       expect(unknown).toBeGreaterThan(0);
       expect(data.byYear.find((b: any) => b.year === null)).toEqual({ year: null, count: unknown });
     });
 
-    it('on Plan.projects covers the plan\'s projects only, each once', async () => {
+    it("on Plan.projects covers the plan's projects only, each once", async () => {
       for (const [code, filter] of [
         ['SYN-PLAN-001', null],
         ['SYN-PLAN-002', { sector: ['TRANSPORT_ROAD', 'TRANSPORT_RAIL'] }],
@@ -318,28 +368,37 @@ describe('aggregates and funding-mix groups against an independent computation',
         ['6408/KH-UBND', { search: 'loc ninh' }],
       ] as [string, any][]) {
         const plan = [...world.plans.values()].find((p) => p.code === code)!;
-        const projects = selected(world, filter, (p) => p.taskIds.some((id) => world.tasks.get(id)!.planId === plan.id));
+        const projects = selected(world, filter, (p) =>
+          p.taskIds.some((id) => world.tasks.get(id)!.planId === plan.id),
+        );
         const data = dataOf(
-          await t.query(`query($code: String!, $filter: ProjectFilter) { plan(code: $code) { projects(filter: $filter, first: 2) { totalCount ${AGGREGATE} } } }`, {
-            code,
-            filter,
-          }),
+          await t.query(
+            `query($code: String!, $filter: ProjectFilter) { plan(code: $code) { projects(filter: $filter, first: 2) { totalCount ${AGGREGATE} } } }`,
+            {
+              code,
+              filter,
+            },
+          ),
         ).plan.projects;
         expect({ code, filter, totalCount: data.totalCount }).toEqual({ code, filter, totalCount: projects.length });
         expect(normalizedAggregate(data.aggregate)).toEqual(aggregateOf(world, projects));
       }
     });
 
-    it('on PlanTask.projects covers the task\'s projects only', async () => {
+    it("on PlanTask.projects covers the task's projects only", async () => {
       const plan1 = [...world.plans.values()].find((p) => p.code === 'SYN-PLAN-001')!;
       const load = (id: number) => world.projects.filter((p) => p.taskIds.includes(id)).length;
-      const busiest = [...world.tasks.values()].filter((x) => x.planId === plan1.id).sort((a, b) => load(b.id) - load(a.id))[0];
+      const busiest = [...world.tasks.values()]
+        .filter((x) => x.planId === plan1.id)
+        .sort((a, b) => load(b.id) - load(a.id))[0];
       for (const [planCode, taskCode, filter] of [
         ['6408/KH-UBND', 'II.4.b.1', null],
         ['6408/KH-UBND', 'II.4.c.1', { not: { sector: ['TRANSPORT_URBAN'] } }],
         ['SYN-PLAN-001', busiest.code, null],
       ] as [string, string, any][]) {
-        const task = [...world.tasks.values()].find((x) => x.code === taskCode && world.plans.get(x.planId)!.code === planCode)!;
+        const task = [...world.tasks.values()].find(
+          (x) => x.code === taskCode && world.plans.get(x.planId)!.code === planCode,
+        )!;
         const projects = selected(world, filter, (p) => p.taskIds.includes(task.id));
         expect(projects.length).toBeGreaterThan(0);
         const data = dataOf(
@@ -353,7 +412,7 @@ describe('aggregates and funding-mix groups against an independent computation',
       }
     });
 
-    it('on every task of a plan at once (one statement for all the tasks) equals each task\'s own computation', async () => {
+    it("on every task of a plan at once (one statement for all the tasks) equals each task's own computation", async () => {
       for (const [planCode, filter] of [
         ['SYN-PLAN-001', null],
         ['SYN-PLAN-001', { sector: ['TRANSPORT_ROAD', 'WATER_AND_WASTE'] }],
@@ -365,9 +424,14 @@ describe('aggregates and funding-mix groups against an independent computation',
         const tasks = dataOf(response).plan.tasks.nodes;
         expect(tasks.length).toBeGreaterThan(5);
         for (const node of tasks) {
-          const task = [...world.tasks.values()].find((x) => x.code === node.code && world.plans.get(x.planId)!.code === planCode)!;
+          const task = [...world.tasks.values()].find(
+            (x) => x.code === node.code && world.plans.get(x.planId)!.code === planCode,
+          )!;
           const projects = selected(world, filter, (p) => p.taskIds.includes(task.id));
-          expect({ task: node.code, totalCount: node.projects.totalCount }).toEqual({ task: node.code, totalCount: projects.length });
+          expect({ task: node.code, totalCount: node.projects.totalCount }).toEqual({
+            task: node.code,
+            totalCount: projects.length,
+          });
           expect(normalizedAggregate(node.projects.aggregate)).toEqual(aggregateOf(world, projects));
         }
       }
@@ -377,11 +441,16 @@ describe('aggregates and funding-mix groups against an independent computation',
       for (const code of ['BD.UBND', 'SYN-P01.BQLDA', 'SYN-P02.SXD']) {
         const agency = [...world.agencies.values()].find((a) => a.code === code)!;
         const linked = (p: Project) =>
-          p.ownerAgencyId === agency.id || world.assignments.some((a) => a.agencyId === agency.id && p.taskIds.includes(a.taskId));
+          p.ownerAgencyId === agency.id ||
+          world.assignments.some((a) => a.agencyId === agency.id && p.taskIds.includes(a.taskId));
         const projects = selected(world, null, linked);
         expect(projects.length).toBeGreaterThan(0);
-        const data = dataOf(await t.query(`query($code: String!) { agency(code: $code) { projects(first: 2) { totalCount ${AGGREGATE} } } }`, { code })).agency
-          .projects;
+        const data = dataOf(
+          await t.query(
+            `query($code: String!) { agency(code: $code) { projects(first: 2) { totalCount ${AGGREGATE} } } }`,
+            { code },
+          ),
+        ).agency.projects;
         expect(data.totalCount).toBe(projects.length);
         expect(normalizedAggregate(data.aggregate)).toEqual(aggregateOf(world, projects));
       }
@@ -441,7 +510,8 @@ describe('aggregates and funding-mix groups against an independent computation',
 
     /** The agencies leading a task: its LEADs, else its IMPLEMENTING agencies, else the plan's issuer. */
     function leadsOf(taskId: number): number[] {
-      const of = (role: string) => world.assignments.filter((a) => a.taskId === taskId && a.role === role).map((a) => a.agencyId);
+      const of = (role: string) =>
+        world.assignments.filter((a) => a.taskId === taskId && a.role === role).map((a) => a.agencyId);
       const lead = of('LEAD');
       if (lead.length) return lead;
       const implementing = of('IMPLEMENTING');
@@ -452,7 +522,12 @@ describe('aggregates and funding-mix groups against an independent computation',
     /** Expected groups by an identity that is unique across plans (a task code is not). */
     function expectedGroups(groupBy: string, filter: any, currentAgencies: boolean): Map<string, Group> {
       const groups = new Map<string, Group>();
-      const add = (id: string, init: () => Omit<Group, 'projects' | 'allocations'>, p: Project, allocations: Allocation[] = p.allocations) => {
+      const add = (
+        id: string,
+        init: () => Omit<Group, 'projects' | 'allocations'>,
+        p: Project,
+        allocations: Allocation[] = p.allocations,
+      ) => {
         let g = groups.get(id);
         if (!g) groups.set(id, (g = { ...init(), projects: new Set(), allocations: [] }));
         if (!g.projects.has(p.id) || groupBy === 'FINANCIER') g.allocations.push(...allocations);
@@ -463,14 +538,26 @@ describe('aggregates and funding-mix groups against an independent computation',
           case 'PLAN':
             for (const planId of new Set(p.taskIds.map((id) => world.tasks.get(id)!.planId))) {
               const plan = world.plans.get(planId)!;
-              add(plan.code, () => ({ key: plan.code, label: plan.title, node: { __typename: 'Plan', code: plan.code } }), p);
+              add(
+                plan.code,
+                () => ({ key: plan.code, label: plan.title, node: { __typename: 'Plan', code: plan.code } }),
+                p,
+              );
             }
             break;
           case 'TASK':
             for (const id of p.taskIds) {
               const task = world.tasks.get(id)!;
               const planCode = world.plans.get(task.planId)!.code;
-              add(`${planCode}|${task.code}`, () => ({ key: task.code, label: task.text, node: { __typename: 'PlanTask', code: task.code, plan: { code: planCode } } }), p);
+              add(
+                `${planCode}|${task.code}`,
+                () => ({
+                  key: task.code,
+                  label: task.text,
+                  node: { __typename: 'PlanTask', code: task.code, plan: { code: planCode } },
+                }),
+                p,
+              );
             }
             break;
           case 'SECTOR':
@@ -480,10 +567,16 @@ describe('aggregates and funding-mix groups against an independent computation',
             add(p.status, () => ({ key: p.status, label: null, node: null }), p);
             break;
           case 'AGENCY': {
-            const ids = new Set(p.taskIds.flatMap((id) => leadsOf(id)).map((id) => (currentAgencies ? currentOf(id) : id)));
+            const ids = new Set(
+              p.taskIds.flatMap((id) => leadsOf(id)).map((id) => (currentAgencies ? currentOf(id) : id)),
+            );
             for (const id of ids) {
               const agency = world.agencies.get(id)!;
-              add(agency.code, () => ({ key: agency.code, label: agency.name, node: { __typename: 'Agency', code: agency.code } }), p);
+              add(
+                agency.code,
+                () => ({ key: agency.code, label: agency.name, node: { __typename: 'Agency', code: agency.code } }),
+                p,
+              );
             }
             break;
           }
@@ -515,54 +608,64 @@ describe('aggregates and funding-mix groups against an independent computation',
     ];
 
     describe.each(FILTERS.slice(0, 4))('over %s', (_, filter) => {
-      it.each(cases)('groups by %s (currentAgencies %s): keys, labels, nodes, project counts and mixes, largest total first', async (groupBy, current) => {
-        const response = await t.query(GROUPS, { groupBy, filter, current });
-        const groups: any[] = dataOf(response).fundingMix;
-        const expected = expectedGroups(groupBy, filter, current);
-        expect(expected.size).toBeGreaterThan(0);
-        expect(groups.map((g) => identity(groupBy, g)).sort(byteOrder)).toEqual([...expected.keys()].sort(byteOrder));
-        for (const g of groups) {
-          const e = expected.get(identity(groupBy, g))!;
-          expect(typeof g.label).toBe('string');
-          expect(g.label.length).toBeGreaterThan(0);
-          expect({
-            key: g.key,
-            label: e.label === null ? null : g.label,
-            node: g.node,
-            projectCount: g.projectCount,
-            mix: sortedMix(g.mix),
-          }).toEqual({
-            key: e.key,
-            label: e.label,
-            node: e.node,
-            projectCount: e.projects.size,
-            mix: mixOf(world, e.allocations),
-          });
-          expectWellFormedMix(g.mix);
-        }
-        for (let i = 1; i < groups.length; i++) {
-          expect(cents(groups[i - 1].mix.total.amount) >= cents(groups[i].mix.total.amount)).toBe(true);
-        }
-      });
+      it.each(cases)(
+        'groups by %s (currentAgencies %s): keys, labels, nodes, project counts and mixes, largest total first',
+        async (groupBy, current) => {
+          const response = await t.query(GROUPS, { groupBy, filter, current });
+          const groups: any[] = dataOf(response).fundingMix;
+          const expected = expectedGroups(groupBy, filter, current);
+          expect(expected.size).toBeGreaterThan(0);
+          expect(groups.map((g) => identity(groupBy, g)).sort(byteOrder)).toEqual([...expected.keys()].sort(byteOrder));
+          for (const g of groups) {
+            const e = expected.get(identity(groupBy, g))!;
+            expect(typeof g.label).toBe('string');
+            expect(g.label.length).toBeGreaterThan(0);
+            expect({
+              key: g.key,
+              label: e.label === null ? null : g.label,
+              node: g.node,
+              projectCount: g.projectCount,
+              mix: sortedMix(g.mix),
+            }).toEqual({
+              key: e.key,
+              label: e.label,
+              node: e.node,
+              projectCount: e.projects.size,
+              mix: mixOf(world, e.allocations),
+            });
+            expectWellFormedMix(g.mix);
+          }
+          for (let i = 1; i < groups.length; i++) {
+            expect(cents(groups[i - 1].mix.total.amount) >= cents(groups[i].mix.total.amount)).toBe(true);
+          }
+        },
+      );
     });
 
-    it.each(cases)('costs at most 3 statements per call grouped by %s (currentAgencies %s), with nodes and mixes', async (groupBy, current) => {
-      const query = `query($groupBy: FundingGroupBy!, $filter: ProjectFilter, $current: Boolean) {
+    it.each(cases)(
+      'costs at most 3 statements per call grouped by %s (currentAgencies %s), with nodes and mixes',
+      async (groupBy, current) => {
+        const query = `query($groupBy: FundingGroupBy!, $filter: ProjectFilter, $current: Boolean) {
         fundingMix(groupBy: $groupBy, filter: $filter, currentAgencies: $current) {
           key label projectCount
           node { __typename id ... on Plan { code } ... on PlanTask { code } ... on Agency { code name } ... on Project { code name } }
           mix { ${MIX} }
         }
       }`;
-      for (const filter of [null, { sector: ['TRANSPORT_ROAD', 'TRANSPORT_RAIL'] }]) {
-        const response = await t.query(query, { groupBy, current, filter });
-        expect(dataOf(response).fundingMix.length).toBeGreaterThan(0);
-        expect(response.statements).toBeLessThanOrEqual(3);
-      }
-    });
+        for (const filter of [null, { sector: ['TRANSPORT_ROAD', 'TRANSPORT_RAIL'] }]) {
+          const response = await t.query(query, { groupBy, current, filter });
+          expect(dataOf(response).fundingMix.length).toBeGreaterThan(0);
+          expect(response.statements).toBeLessThanOrEqual(3);
+        }
+      },
+    );
 
     it('refuses the filters that project lists refuse, with BAD_USER_INPUT', async () => {
-      for (const filter of [{ search: 'x'.repeat(201) }, { sector: [], includeSuccessors: true }, { plannedCompletion: { from: '2031-01-01', to: '2030-01-01' } }]) {
+      for (const filter of [
+        { search: 'x'.repeat(201) },
+        { sector: [], includeSuccessors: true },
+        { plannedCompletion: { from: '2031-01-01', to: '2030-01-01' } },
+      ]) {
         const response = await t.query(GROUPS, { groupBy: 'SECTOR', filter });
         expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
         expect(response.body.data ?? null).toBeNull();
@@ -571,11 +674,13 @@ describe('aggregates and funding-mix groups against an independent computation',
 
     it('with a filter that selects nothing gives no groups', async () => {
       for (const [groupBy, current] of cases) {
-        expect(dataOf(await t.query(GROUPS, { groupBy, current, filter: { search: 'zzqxvw' } })).fundingMix).toEqual([]);
+        expect(dataOf(await t.query(GROUPS, { groupBy, current, filter: { search: 'zzqxvw' } })).fundingMix).toEqual(
+          [],
+        );
       }
     });
 
-    it('groups BD.SGTVT\'s and BD.SXD\'s projects under HCM.SXD with currentAgencies, and under themselves without', async () => {
+    it("groups BD.SGTVT's and BD.SXD's projects under HCM.SXD with currentAgencies, and under themselves without", async () => {
       const current = dataOf(await t.query(GROUPS, { groupBy: 'AGENCY', current: true })).fundingMix;
       const named = dataOf(await t.query(GROUPS, { groupBy: 'AGENCY', current: false })).fundingMix;
       const keys = (groups: any[]) => groups.map((g) => g.key);
@@ -592,8 +697,14 @@ describe('aggregates and funding-mix groups against an independent computation',
     });
 
     it('defaults currentAgencies to true', async () => {
-      const implicit = dataOf(await t.query(`{ fundingMix(groupBy: AGENCY) { key projectCount mix { total { amount } } } }`)).fundingMix;
-      const explicit = dataOf(await t.query(`{ fundingMix(groupBy: AGENCY, currentAgencies: true) { key projectCount mix { total { amount } } } }`)).fundingMix;
+      const implicit = dataOf(
+        await t.query(`{ fundingMix(groupBy: AGENCY) { key projectCount mix { total { amount } } } }`),
+      ).fundingMix;
+      const explicit = dataOf(
+        await t.query(
+          `{ fundingMix(groupBy: AGENCY, currentAgencies: true) { key projectCount mix { total { amount } } } }`,
+        ),
+      ).fundingMix;
       expect(implicit).toEqual(explicit);
     });
 
@@ -601,7 +712,9 @@ describe('aggregates and funding-mix groups against an independent computation',
       const db = t.app.database.db;
       const plan = [...world.plans.values()].find((p) => p.code === 'SYN-PLAN-001')!;
       const inPlan = (p: Project) => p.taskIds.some((id) => world.tasks.get(id)!.planId === plan.id);
-      const victim = world.projects.find((p) => p.code.startsWith('SYN-') && inPlan(p) && p.total !== null && p.allocations.some((a) => a.vnd !== null))!;
+      const victim = world.projects.find(
+        (p) => p.code.startsWith('SYN-') && inPlan(p) && p.total !== null && p.allocations.some((a) => a.vnd !== null),
+      )!;
       await queryRows(db, sql`update projects set archived_at = now() where id = ${victim.id}`);
       try {
         const archivedWorld = await loadWorld(db);
@@ -628,7 +741,10 @@ describe('aggregates and funding-mix groups against an independent computation',
         const planGroup = data.byPlan.find((g: any) => g.key === 'SYN-PLAN-001');
         expect({ projectCount: planGroup.projectCount, mix: sortedMix(planGroup.mix) }).toEqual({
           projectCount: livePlan.length,
-          mix: mixOf(archivedWorld, livePlan.flatMap((p) => p.allocations)),
+          mix: mixOf(
+            archivedWorld,
+            livePlan.flatMap((p) => p.allocations),
+          ),
         });
       } finally {
         await queryRows(db, sql`update projects set archived_at = null where id = ${victim.id}`);

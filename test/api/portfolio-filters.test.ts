@@ -48,7 +48,8 @@ interface World {
   successions: { predecessorId: number; successorId: number }[];
 }
 
-const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+const fold = (text: string) =>
+  text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 
 /** A decimal string with at most two decimals as hundredths. */
 function cents(text: string): bigint {
@@ -72,21 +73,22 @@ function usToIso(us: bigint): string {
 
 async function loadWorld(db: Db): Promise<World> {
   const rows = <T>(query: ReturnType<typeof sql>) => queryRows<T>(db, query);
-  const [projectRows, locations, allocations, sources, links, tasks, plans, assignments, agencies, successions] = await Promise.all([
-    rows<any>(sql`select id, code, name, name_en, description, sector::text as sector, type::text as type, status::text as status,
+  const [projectRows, locations, allocations, sources, links, tasks, plans, assignments, agencies, successions] =
+    await Promise.all([
+      rows<any>(sql`select id, code, name, name_en, description, sector::text as sector, type::text as type, status::text as status,
                          owner_agency_id, planned_completion::text as planned_completion, total_investment_vnd::text as total,
                          (extract(epoch from updated_at) * 1000000)::bigint::text as updated_us, archived_at is not null as archived
                   from projects`),
-    rows<any>(sql`select project_id, name, position from project_locations`),
-    rows<any>(sql`select id, project_id, source_id, financier from funding_allocations`),
-    rows<any>(sql`select id, code from funding_sources`),
-    rows<any>(sql`select project_id, task_id from project_tasks`),
-    rows<any>(sql`select id, plan_id, code from plan_tasks`),
-    rows<any>(sql`select id, code from plans`),
-    rows<any>(sql`select task_id, agency_id from task_assignments`),
-    rows<any>(sql`select id, code from agencies`),
-    rows<any>(sql`select predecessor_id, successor_id from agency_successions`),
-  ]);
+      rows<any>(sql`select project_id, name, position from project_locations`),
+      rows<any>(sql`select id, project_id, source_id, financier from funding_allocations`),
+      rows<any>(sql`select id, code from funding_sources`),
+      rows<any>(sql`select project_id, task_id from project_tasks`),
+      rows<any>(sql`select id, plan_id, code from plan_tasks`),
+      rows<any>(sql`select id, code from plans`),
+      rows<any>(sql`select task_id, agency_id from task_assignments`),
+      rows<any>(sql`select id, code from agencies`),
+      rows<any>(sql`select predecessor_id, successor_id from agency_successions`),
+    ]);
   const sourceCode = new Map<number, string>(sources.map((s) => [Number(s.id), s.code]));
   const locationNames = new Map<number, { name: string; position: number }[]>();
   for (const l of locations) {
@@ -96,7 +98,9 @@ async function loadWorld(db: Db): Promise<World> {
   }
   const projects: Project[] = projectRows.map((p) => {
     const places = (locationNames.get(Number(p.id)) ?? []).sort((a, b) => a.position - b.position).map((l) => l.name);
-    const raw = [p.code, p.name, p.name_en, p.description, places.length ? places.join(' ') : null].filter((x) => x !== null).join(' ');
+    const raw = [p.code, p.name, p.name_en, p.description, places.length ? places.join(' ') : null]
+      .filter((x) => x !== null)
+      .join(' ');
     return {
       id: Number(p.id),
       code: p.code,
@@ -117,17 +121,25 @@ async function loadWorld(db: Db): Promise<World> {
   const byId = new Map(projects.map((p) => [p.id, p]));
   for (const link of links) byId.get(Number(link.project_id))?.taskIds.push(Number(link.task_id));
   for (const a of allocations) {
-    byId.get(Number(a.project_id))?.allocations.push({ id: Number(a.id), sourceCode: sourceCode.get(Number(a.source_id))!, financier: a.financier });
+    byId.get(Number(a.project_id))?.allocations.push({
+      id: Number(a.id),
+      sourceCode: sourceCode.get(Number(a.source_id))!,
+      financier: a.financier,
+    });
   }
   const assignees = new Map<number, number[]>();
-  for (const a of assignments) assignees.set(Number(a.task_id), [...(assignees.get(Number(a.task_id)) ?? []), Number(a.agency_id)]);
+  for (const a of assignments)
+    assignees.set(Number(a.task_id), [...(assignees.get(Number(a.task_id)) ?? []), Number(a.agency_id)]);
   return {
     projects,
     tasks: new Map(tasks.map((t) => [Number(t.id), { id: Number(t.id), planId: Number(t.plan_id), code: t.code }])),
     plans: new Map(plans.map((p) => [Number(p.id), { id: Number(p.id), code: p.code }])),
     agencyByCode: new Map(agencies.map((a) => [a.code, Number(a.id)])),
     assignees,
-    successions: successions.map((s) => ({ predecessorId: Number(s.predecessor_id), successorId: Number(s.successor_id) })),
+    successions: successions.map((s) => ({
+      predecessorId: Number(s.predecessor_id),
+      successorId: Number(s.successor_id),
+    })),
   };
 }
 
@@ -135,7 +147,10 @@ async function loadWorld(db: Db): Promise<World> {
 function agencySet(world: World, codes: string[], withSuccessors: boolean): Set<number> {
   const start = codes.map((c) => world.agencyByCode.get(c)).filter((id): id is number => id !== undefined);
   if (!withSuccessors) return new Set(start);
-  const reach = (from: (s: World['successions'][number]) => number, to: (s: World['successions'][number]) => number) => {
+  const reach = (
+    from: (s: World['successions'][number]) => number,
+    to: (s: World['successions'][number]) => number,
+  ) => {
     const seen = new Set(start);
     const queue = [...start];
     while (queue.length) {
@@ -149,7 +164,16 @@ function agencySet(world: World, codes: string[], withSuccessors: boolean): Set<
     }
     return seen;
   };
-  return new Set([...reach((s) => s.predecessorId, (s) => s.successorId), ...reach((s) => s.successorId, (s) => s.predecessorId)]);
+  return new Set([
+    ...reach(
+      (s) => s.predecessorId,
+      (s) => s.successorId,
+    ),
+    ...reach(
+      (s) => s.successorId,
+      (s) => s.predecessorId,
+    ),
+  ]);
 }
 
 /** Agencies a project answers to: its owner and every agency assigned a task it serves. */
@@ -160,7 +184,12 @@ function linkedAgencies(world: World, p: Project): Set<number> {
   return ids;
 }
 
-const words = (search: string) => search.normalize('NFC').trim().split(/\s+/).filter((w) => w.length > 0);
+const words = (search: string) =>
+  search
+    .normalize('NFC')
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
 
 /** The filter, evaluated in JavaScript: the specification of ProjectFilter. */
 function matches(world: World, p: Project, f: any): boolean {
@@ -176,7 +205,8 @@ function matches(world: World, p: Project, f: any): boolean {
     const wanted = agencySet(world, f.agency, f.includeSuccessors === true);
     if (![...linkedAgencies(world, p)].some((id) => wanted.has(id))) return false;
   }
-  if (f.planCode && !p.taskIds.some((t) => f.planCode.includes(world.plans.get(world.tasks.get(t)!.planId)!.code))) return false;
+  if (f.planCode && !p.taskIds.some((t) => f.planCode.includes(world.plans.get(world.tasks.get(t)!.planId)!.code)))
+    return false;
   if (f.taskCode && !p.taskIds.some((t) => f.taskCode.includes(world.tasks.get(t)!.code))) return false;
   if (f.search != null && !words(f.search).every((w) => p.doc.includes(fold(w)))) return false;
   if (f.minInvestment != null && (p.total === null || p.total < cents(f.minInvestment))) return false;
@@ -233,7 +263,10 @@ const rootCodes = (t: TestApp, filter: unknown) => allCodes(t, ROOT_QUERY, { fil
 function expectBadUserInput(response: GraphQLResponse, message: RegExp) {
   expect(response.body.errors?.length).toBeGreaterThan(0);
   const error = response.body.errors![0];
-  expect({ code: error.extensions?.code, message: error.message }).toEqual({ code: 'BAD_USER_INPUT', message: expect.stringMatching(message) });
+  expect({ code: error.extensions?.code, message: error.message }).toEqual({
+    code: 'BAD_USER_INPUT',
+    message: expect.stringMatching(message),
+  });
   expect(response.body.data ?? null).toBeNull();
 }
 
@@ -286,21 +319,30 @@ describe('ProjectFilter against an independent computation over the whole portfo
   });
 
   describe('each field alone', () => {
-    it.each([[['UNDER_CONSTRUCTION']], [['PLANNED', 'CANCELLED']], [['SUSPENDED', 'COMPLETED', 'APPROVED']]])('status %j', async (status) => {
-      await expectFilter({ status });
-    });
+    it.each([[['UNDER_CONSTRUCTION']], [['PLANNED', 'CANCELLED']], [['SUSPENDED', 'COMPLETED', 'APPROVED']]])(
+      'status %j',
+      async (status) => {
+        await expectFilter({ status });
+      },
+    );
 
-    it.each([[['TRANSPORT_RAIL']], [['TRANSPORT_ROAD', 'WATER_AND_WASTE']], [['ENERGY_SOLAR', 'HEALTH', 'EDUCATION']]])('sector %j', async (sector) => {
-      await expectFilter({ sector });
-    });
+    it.each([[['TRANSPORT_RAIL']], [['TRANSPORT_ROAD', 'WATER_AND_WASTE']], [['ENERGY_SOLAR', 'HEALTH', 'EDUCATION']]])(
+      'sector %j',
+      async (sector) => {
+        await expectFilter({ sector });
+      },
+    );
 
     it.each([[['REHABILITATION']], [['EXPANSION', 'REPLACEMENT']]])('type %j', async (type) => {
       await expectFilter({ type });
     });
 
-    it.each([[['ODA']], [['PPP', 'LAND_VALUE_CAPTURE']], [['OTHER']]])('fundingSource %j: projects with an allocation from any of them', async (fundingSource) => {
-      await expectFilter({ fundingSource });
-    });
+    it.each([[['ODA']], [['PPP', 'LAND_VALUE_CAPTURE']], [['OTHER']]])(
+      'fundingSource %j: projects with an allocation from any of them',
+      async (fundingSource) => {
+        await expectFilter({ fundingSource });
+      },
+    );
 
     it('financier matches without regard to case, in Vietnamese too', async () => {
       const wb = await expectFilter({ financier: ['world bank'] });
@@ -326,7 +368,7 @@ describe('ProjectFilter against an independent computation over the whole portfo
       expect(await rootCodes(t, { agency: ['BD.SGTVT'], includeSuccessors: false })).toEqual(codes);
     });
 
-    it('agency BD.SGTVT with includeSuccessors also matches BD.SXD\'s and HCM.SXD\'s projects', async () => {
+    it("agency BD.SGTVT with includeSuccessors also matches BD.SXD's and HCM.SXD's projects", async () => {
       const codes = await expectFilter({ agency: ['BD.SGTVT'], includeSuccessors: true });
       const own = expectedCodes(world, { agency: ['BD.SGTVT'] });
       const sxd = expectedCodes(world, { agency: ['BD.SXD'] });
@@ -344,13 +386,19 @@ describe('ProjectFilter against an independent computation over the whole portfo
       await expectFilter({ agency: [code], includeSuccessors: true });
     });
 
-    it.each([[['SYN-PLAN-002']], [['6408/KH-UBND']], [['6408/KH-UBND', 'SYN-PLAN-002']]])('planCode %j: projects serving any task of the plans', async (planCode) => {
-      await expectFilter({ planCode });
-    });
+    it.each([[['SYN-PLAN-002']], [['6408/KH-UBND']], [['6408/KH-UBND', 'SYN-PLAN-002']]])(
+      'planCode %j: projects serving any task of the plans',
+      async (planCode) => {
+        await expectFilter({ planCode });
+      },
+    );
 
-    it.each([[['II.4.b.1']], [['II.1.a.1', 'I.1']], [['II.4.c.1', 'II.2.2']]])('taskCode %j: projects serving these tasks', async (taskCode) => {
-      await expectFilter({ taskCode });
-    });
+    it.each([[['II.4.b.1']], [['II.1.a.1', 'I.1']], [['II.4.c.1', 'II.2.2']]])(
+      'taskCode %j: projects serving these tasks',
+      async (taskCode) => {
+        await expectFilter({ taskCode });
+      },
+    );
 
     it('minInvestment and maxInvestment bound the known total in VND; unknown totals never match', async () => {
       const unknown = world.projects.filter((p) => p.total === null).map((p) => p.code);
@@ -379,7 +427,9 @@ describe('ProjectFilter against an independent computation over the whole portfo
       await expectFilter({ plannedCompletion: { from: '2027-01-01', to: '2028-12-31' } });
       await expectFilter({ plannedCompletion: { from: '2030-01-01' } });
       await expectFilter({ plannedCompletion: { to: '2026-06-30' } });
-      const shared = world.projects.map((p) => p.plannedCompletion).find((d, i, all) => d !== null && all.indexOf(d) !== i)!;
+      const shared = world.projects
+        .map((p) => p.plannedCompletion)
+        .find((d, i, all) => d !== null && all.indexOf(d) !== i)!;
       const onDay = await expectFilter({ plannedCompletion: { from: shared, to: shared } });
       expect(onDay.length).toBeGreaterThanOrEqual(2);
       const unknown = world.projects.filter((p) => p.plannedCompletion === null).map((p) => p.code);
@@ -390,7 +440,9 @@ describe('ProjectFilter against an independent computation over the whole portfo
     });
 
     it('updatedSince selects projects changed at or after the instant', async () => {
-      const instants = [...new Set(world.projects.map((p) => p.updatedUs))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const instants = [...new Set(world.projects.map((p) => p.updatedUs))].sort((a, b) =>
+        a < b ? -1 : a > b ? 1 : 0,
+      );
       expect(instants.length).toBeGreaterThanOrEqual(2);
       const latest = instants[instants.length - 1];
       await expectFilter({ updatedSince: usToIso(latest) });
@@ -402,14 +454,23 @@ describe('ProjectFilter against an independent computation over the whole portfo
     it('updatedSince does not select a project changed a fraction of a millisecond before the instant', async () => {
       const db = t.app.database.db;
       const probe = world.projects.find((p) => p.code.startsWith('SYN-'))!;
-      const [before] = await queryRows<{ updated_at: string }>(db, sql`select updated_at::text as updated_at from projects where id = ${probe.id}`);
+      const [before] = await queryRows<{ updated_at: string }>(
+        db,
+        sql`select updated_at::text as updated_at from projects where id = ${probe.id}`,
+      );
       try {
-        await queryRows(db, sql`update projects set updated_at = '2099-01-01 00:00:00.000400+00' where id = ${probe.id}`);
+        await queryRows(
+          db,
+          sql`update projects set updated_at = '2099-01-01 00:00:00.000400+00' where id = ${probe.id}`,
+        );
         // Changed at .000400; asked for changes at or after .000800: it changed before, so it must not match.
         expect(await rootCodes(t, { updatedSince: '2099-01-01T00:00:00.000400Z' })).toEqual([probe.code]);
         expect(await rootCodes(t, { updatedSince: '2099-01-01T00:00:00.000800Z' })).toEqual([]);
       } finally {
-        await queryRows(db, sql`update projects set updated_at = cast(${before.updated_at} as timestamptz) where id = ${probe.id}`);
+        await queryRows(
+          db,
+          sql`update projects set updated_at = cast(${before.updated_at} as timestamptz) where id = ${probe.id}`,
+        );
       }
     });
   });
@@ -417,10 +478,13 @@ describe('ProjectFilter against an independent computation over the whole portfo
   describe('search', () => {
     const DALN = 'BD-RAIL-DALN';
 
-    it.each(['loc ninh', 'Lộc Ninh', 'LOC NINH', 'lỘc   NINH'])('%j finds the Dĩ An–Lộc Ninh railway and exactly the projects holding every word', async (search) => {
-      const codes = await expectFilter({ search });
-      expect(codes).toContain(DALN);
-    });
+    it.each(['loc ninh', 'Lộc Ninh', 'LOC NINH', 'lỘc   NINH'])(
+      '%j finds the Dĩ An–Lộc Ninh railway and exactly the projects holding every word',
+      async (search) => {
+        const codes = await expectFilter({ search });
+        expect(codes).toContain(DALN);
+      },
+    );
 
     it('gives the same projects for "loc ninh", "Lộc Ninh" and "LOC NINH"', async () => {
       const a = await rootCodes(t, { search: 'loc ninh' });
@@ -444,17 +508,24 @@ describe('ProjectFilter against an independent computation over the whole portfo
     });
 
     it('a word that occurs nowhere gives totalCount 0', async () => {
-      const response = dataOf(await t.query(`{ projects(filter: { search: "zzqxvw" }) { totalCount nodes { code } } }`));
+      const response = dataOf(
+        await t.query(`{ projects(filter: { search: "zzqxvw" }) { totalCount nodes { code } } }`),
+      );
       expect(response.projects).toEqual({ totalCount: 0, nodes: [] });
       expect(expectedCodes(world, { search: 'zzqxvw' })).toEqual([]);
-      expect(dataOf(await t.query(`{ projects(filter: { search: "loc ninh zzqxvw" }) { totalCount } }`)).projects.totalCount).toBe(0);
+      expect(
+        dataOf(await t.query(`{ projects(filter: { search: "loc ninh zzqxvw" }) { totalCount } }`)).projects.totalCount,
+      ).toBe(0);
     });
 
     it('never matches a project lacking one of the words, however many words the search has', async () => {
       // Twelve words that all occur in the Dĩ An–Lộc Ninh railway's text, then one that occurs nowhere.
       const search = 'tuyen duong sat bau bang an binh loc ninh railway binh duong zzqxvw';
       expect(expectedCodes(world, { search: search.replace(' zzqxvw', '') })).toContain(DALN);
-      const response = await t.query(`query($filter: ProjectFilter) { projects(filter: $filter) { totalCount nodes { code } } }`, { filter: { search } });
+      const response = await t.query(
+        `query($filter: ProjectFilter) { projects(filter: $filter) { totalCount nodes { code } } }`,
+        { filter: { search } },
+      );
       if (response.body.errors) {
         expect(response.body.errors[0].extensions?.code).toBe('BAD_USER_INPUT');
       } else {
@@ -464,7 +535,12 @@ describe('ProjectFilter against an independent computation over the whole portfo
 
     it('takes LIKE wildcards and the escape character literally: "%" finds only texts with a %, "_" only texts with an _', async () => {
       const percent = await expectFilter({ search: '%' });
-      expect(percent).toEqual(world.projects.filter((p) => p.raw.includes('%')).map((p) => p.code).sort(byteOrder));
+      expect(percent).toEqual(
+        world.projects
+          .filter((p) => p.raw.includes('%'))
+          .map((p) => p.code)
+          .sort(byteOrder),
+      );
       expect(percent).toContain('BD-FLOOD-SUOICAI');
       expect(percent).toContain(fixtureCode);
       const underscore = await expectFilter({ search: '_' });
@@ -481,7 +557,12 @@ describe('ProjectFilter against an independent computation over the whole portfo
 
     it('without orderBy, comes most relevant first: the first result contains the whole phrase', async () => {
       for (const search of ['loc ninh', 'duong sat', 'Thủ Dầu Một']) {
-        const data = dataOf(await t.query(`query($s: String) { projects(filter: { search: $s }, first: 5) { totalCount nodes { code } } }`, { s: search }));
+        const data = dataOf(
+          await t.query(
+            `query($s: String) { projects(filter: { search: $s }, first: 5) { totalCount nodes { code } } }`,
+            { s: search },
+          ),
+        );
         const first = world.projects.find((p) => p.code === data.projects.nodes[0].code)!;
         expect({ search, contains: first.doc.includes(fold(search)) }).toEqual({ search, contains: true });
         expect(data.projects.totalCount).toBe(expectedCodes(world, { search }).length);
@@ -491,27 +572,58 @@ describe('ProjectFilter against an independent computation over the whole portfo
 
   describe('combinations', () => {
     it('ANDs the fields of one filter', async () => {
-      await expectFilter({ sector: ['TRANSPORT_ROAD', 'TRANSPORT_URBAN'], status: ['UNDER_CONSTRUCTION', 'APPROVED'], minInvestment: '100000000000' });
-      await expectFilter({ financier: ['World Bank', 'JICA'], search: 'lộc ninh', plannedCompletion: { to: '2032-12-31' } });
-      await expectFilter({ agency: ['BD.SGTVT'], includeSuccessors: true, type: ['CONSTRUCTION'], maxInvestment: '20000000000000' });
+      await expectFilter({
+        sector: ['TRANSPORT_ROAD', 'TRANSPORT_URBAN'],
+        status: ['UNDER_CONSTRUCTION', 'APPROVED'],
+        minInvestment: '100000000000',
+      });
+      await expectFilter({
+        financier: ['World Bank', 'JICA'],
+        search: 'lộc ninh',
+        plannedCompletion: { to: '2032-12-31' },
+      });
+      await expectFilter({
+        agency: ['BD.SGTVT'],
+        includeSuccessors: true,
+        type: ['CONSTRUCTION'],
+        maxInvestment: '20000000000000',
+      });
     });
 
     it('ANDs fundingSource, planCode and taskCode with other fields', async () => {
-      await expectFilter({ fundingSource: ['ODA'], planCode: ['SYN-PLAN-001'], search: 'lộc ninh', plannedCompletion: { to: '2032-12-31' } });
-      await expectFilter({ agency: ['BD.SGTVT'], includeSuccessors: true, type: ['CONSTRUCTION'], taskCode: ['II.4.b.1', 'II.4.b.2'] });
-      await expectFilter({ or: [{ fundingSource: ['PPP'] }, { not: { planCode: ['SYN-PLAN-002'] } }], status: ['COMPLETED'] });
+      await expectFilter({
+        fundingSource: ['ODA'],
+        planCode: ['SYN-PLAN-001'],
+        search: 'lộc ninh',
+        plannedCompletion: { to: '2032-12-31' },
+      });
+      await expectFilter({
+        agency: ['BD.SGTVT'],
+        includeSuccessors: true,
+        type: ['CONSTRUCTION'],
+        taskCode: ['II.4.b.1', 'II.4.b.2'],
+      });
+      await expectFilter({
+        or: [{ fundingSource: ['PPP'] }, { not: { planCode: ['SYN-PLAN-002'] } }],
+        status: ['COMPLETED'],
+      });
     });
 
     it('or matches any of its filters', async () => {
       await expectFilter({ or: [{ status: ['PLANNED'] }, { sector: ['TRANSPORT_RAIL'] }] });
-      await expectFilter({ or: [{ minInvestment: '5000000000000' }, { financier: ['JICA'] }, { search: 'bệnh viện' }] });
+      await expectFilter({
+        or: [{ minInvestment: '5000000000000' }, { financier: ['JICA'] }, { search: 'bệnh viện' }],
+      });
     });
 
     it('not excludes what its filter matches, and keeps unknown values that its filter cannot match', async () => {
       await expectFilter({ not: { status: ['UNDER_CONSTRUCTION'] } });
       const codes = await expectFilter({ not: { minInvestment: '100000000000' } });
       for (const p of world.projects.filter((x) => x.total === null)) expect(codes).toContain(p.code);
-      await expectFilter({ sector: ['WATER_AND_WASTE'], not: { financier: ['Ngân sách tỉnh Lộc Ninh', 'Ngân sách tỉnh Thủ Dầu Một'] } });
+      await expectFilter({
+        sector: ['WATER_AND_WASTE'],
+        not: { financier: ['Ngân sách tỉnh Lộc Ninh', 'Ngân sách tỉnh Thủ Dầu Một'] },
+      });
     });
 
     it('nests and, or and not', async () => {
@@ -532,18 +644,36 @@ describe('ProjectFilter against an independent computation over the whole portfo
     });
 
     it('empty lists match nothing', async () => {
-      for (const field of ['status', 'sector', 'type', 'fundingSource', 'financier', 'agency', 'planCode', 'taskCode', 'or']) {
-        const data = dataOf(await t.query(`query($f: ProjectFilter) { projects(filter: $f) { totalCount nodes { code } } }`, { f: { [field]: [] } }));
+      for (const field of [
+        'status',
+        'sector',
+        'type',
+        'fundingSource',
+        'financier',
+        'agency',
+        'planCode',
+        'taskCode',
+        'or',
+      ]) {
+        const data = dataOf(
+          await t.query(`query($f: ProjectFilter) { projects(filter: $f) { totalCount nodes { code } } }`, {
+            f: { [field]: [] },
+          }),
+        );
         expect({ field, projects: data.projects }).toEqual({ field, projects: { totalCount: 0, nodes: [] } });
       }
     });
   });
 
   describe('scoped to a parent', () => {
-    it('Plan.projects applies the filter to the plan\'s projects only', async () => {
+    it("Plan.projects applies the filter to the plan's projects only", async () => {
       const plan = [...world.plans.values()].find((p) => p.code === 'SYN-PLAN-001')!;
       const inPlan = (p: Project) => p.taskIds.some((id) => world.tasks.get(id)!.planId === plan.id);
-      for (const filter of [{ sector: ['TRANSPORT_ROAD', 'WATER_AND_WASTE'] }, { search: 'loc ninh', status: ['UNDER_CONSTRUCTION', 'COMPLETED'] }, { not: { financier: ['World Bank', 'JICA', 'ADB'] } }]) {
+      for (const filter of [
+        { sector: ['TRANSPORT_ROAD', 'WATER_AND_WASTE'] },
+        { search: 'loc ninh', status: ['UNDER_CONSTRUCTION', 'COMPLETED'] },
+        { not: { financier: ['World Bank', 'JICA', 'ADB'] } },
+      ]) {
         const expected = expectedCodes(world, filter, inPlan);
         expect(expected.length).toBeGreaterThan(0);
         const query = `query(${VARS}) { plan(code: "SYN-PLAN-001") { projects(${ARGS}) { ${PAGE} } } }`;
@@ -551,27 +681,37 @@ describe('ProjectFilter against an independent computation over the whole portfo
       }
     });
 
-    it('PlanTask.projects applies the filter to the task\'s projects only', async () => {
+    it("PlanTask.projects applies the filter to the task's projects only", async () => {
       // The synthetic plan's busiest task.
       const plan1 = [...world.plans.values()].find((p) => p.code === 'SYN-PLAN-001')!;
       const load = (id: number) => world.projects.filter((p) => p.taskIds.includes(id)).length;
-      const busiest = [...world.tasks.values()].filter((x) => x.planId === plan1.id).sort((a, b) => load(b.id) - load(a.id))[0];
+      const busiest = [...world.tasks.values()]
+        .filter((x) => x.planId === plan1.id)
+        .sort((a, b) => load(b.id) - load(a.id))[0];
       expect(load(busiest.id)).toBeGreaterThanOrEqual(3);
       const cases: [string, string, any][] = [
         ['6408/KH-UBND', 'II.4.b.1', { sector: ['TRANSPORT_RAIL'] }],
-        ['6408/KH-UBND', 'II.4.c.1', { or: [{ financier: ['Asian Development Bank (ADB) and JICA (co-financing loans)'] }, { search: 'metro' }] }],
+        [
+          '6408/KH-UBND',
+          'II.4.c.1',
+          { or: [{ financier: ['Asian Development Bank (ADB) and JICA (co-financing loans)'] }, { search: 'metro' }] },
+        ],
         ['SYN-PLAN-001', busiest.code, { not: { status: ['CANCELLED'] } }],
       ];
       for (const [planCode, taskCode, filter] of cases) {
-        const task = [...world.tasks.values()].find((x) => x.code === taskCode && world.plans.get(x.planId)!.code === planCode)!;
+        const task = [...world.tasks.values()].find(
+          (x) => x.code === taskCode && world.plans.get(x.planId)!.code === planCode,
+        )!;
         const expected = expectedCodes(world, filter, (p) => p.taskIds.includes(task.id));
         expect(expected.length).toBeGreaterThan(0);
         const query = `query(${VARS}, $plan: String!, $task: String!) { plan(code: $plan) { task(code: $task) { projects(${ARGS}) { ${PAGE} } } } }`;
-        expect(await allCodes(t, query, { filter, plan: planCode, task: taskCode }, (d) => d.plan.task.projects)).toEqual(expected);
+        expect(
+          await allCodes(t, query, { filter, plan: planCode, task: taskCode }, (d) => d.plan.task.projects),
+        ).toEqual(expected);
       }
     });
 
-    it('Agency.projects applies the filter to the agency\'s own projects only (no successors)', async () => {
+    it("Agency.projects applies the filter to the agency's own projects only (no successors)", async () => {
       for (const [code, filter] of [
         ['BD.SXD', { sector: ['TRANSPORT_URBAN', 'WATER_AND_WASTE', 'NATURAL_RESOURCES_FLOOD_PROTECTION'] }],
         ['SYN-P01.BQLDA', { minInvestment: '100000000000' }],
@@ -593,7 +733,10 @@ describe('ProjectFilter against an independent computation over the whole portfo
       const many = Array.from({ length: 101 }, (_, i) => `CODE-${i}`);
       expectBadUserInput(await t.query(QUERY, { f: { fundingSource: many } }), /fundingSource.*101.*100/);
       expectBadUserInput(await t.query(QUERY, { f: { planCode: many } }), /planCode.*101.*100/);
-      expectBadUserInput(await t.query(QUERY, { f: { or: many.map(() => ({ status: ['PLANNED'] })) } }), /or.*101.*100/);
+      expectBadUserInput(
+        await t.query(QUERY, { f: { or: many.map(() => ({ status: ['PLANNED'] })) } }),
+        /or.*101.*100/,
+      );
       expect(dataOf(await t.query(QUERY, { f: { financier: many.slice(0, 100) } })).projects.totalCount).toBe(0);
     });
 
@@ -607,23 +750,33 @@ describe('ProjectFilter against an independent computation over the whole portfo
       let deepAnd: any = { status: ['PLANNED'] };
       for (let i = 0; i < 6; i++) deepAnd = { and: [deepAnd] };
       expectBadUserInput(await t.query(QUERY, { f: deepAnd }), /5 levels/);
-      expect(dataOf(await t.query(QUERY, { f: nestedNot(5) })).projects.totalCount).toBe(expectedCodes(world, nestedNot(5)).length);
+      expect(dataOf(await t.query(QUERY, { f: nestedNot(5) })).projects.totalCount).toBe(
+        expectedCodes(world, nestedNot(5)).length,
+      );
     });
 
     it('refuses includeSuccessors without agency', async () => {
       expectBadUserInput(await t.query(QUERY, { f: { includeSuccessors: true } }), /includeSuccessors.*agency/);
-      expectBadUserInput(await t.query(QUERY, { f: { includeSuccessors: false, status: ['PLANNED'] } }), /includeSuccessors.*agency/);
+      expectBadUserInput(
+        await t.query(QUERY, { f: { includeSuccessors: false, status: ['PLANNED'] } }),
+        /includeSuccessors.*agency/,
+      );
     });
 
     it('refuses a plannedCompletion range whose from is after its to', async () => {
-      expectBadUserInput(await t.query(QUERY, { f: { plannedCompletion: { from: '2030-01-02', to: '2030-01-01' } } }), /from.*after.*to/);
+      expectBadUserInput(
+        await t.query(QUERY, { f: { plannedCompletion: { from: '2030-01-02', to: '2030-01-01' } } }),
+        /from.*after.*to/,
+      );
     });
 
     it('refuses an updatedSince on a day that does not exist (30 February, 29 February 2025, year 0)', async () => {
       for (const updatedSince of ['2025-02-30T00:00:00Z', '2025-02-29T12:00:00+07:00', '0000-01-01T00:00:00Z']) {
         expectBadUserInput(await t.query(QUERY, { f: { updatedSince } }), /DateTime/);
       }
-      expect(dataOf(await t.query(QUERY, { f: { updatedSince: '2024-02-29T12:00:00+07:00' } })).projects.totalCount).toBe(world.projects.length);
+      expect(
+        dataOf(await t.query(QUERY, { f: { updatedSince: '2024-02-29T12:00:00+07:00' } })).projects.totalCount,
+      ).toBe(world.projects.length);
     });
 
     it('refuses an invalid Decimal', async () => {
@@ -642,16 +795,25 @@ describe('ProjectFilter against an independent computation over the whole portfo
       }
     });
 
-    it.each(['search', 'financier', 'agency', 'planCode', 'taskCode'])('treats SQL in %s as plain text: no match, and the projects table keeps every row', async (field) => {
-      const attacks = [`'; drop table projects; --`, `x' or '1'='1`, `%' or 1=1 --`, `\\'; delete from projects where ''='`, `"); drop table projects; --`];
-      for (const attack of attacks) {
-        const f = { [field]: field === 'search' ? attack : [attack] };
-        const response = await t.query(QUERY, { f });
-        expect({ attack, data: dataOf(response).projects }).toEqual({ attack, data: { totalCount: 0, nodes: [] } });
-      }
-      const [{ n }] = await queryRows<{ n: number }>(t.app.database.db, sql`select count(*)::int as n from projects`);
-      expect(Number(n)).toBe(world.projects.length);
-      expect(await rootCodes(t, null)).toEqual(expectedCodes(world, {}));
-    });
+    it.each(['search', 'financier', 'agency', 'planCode', 'taskCode'])(
+      'treats SQL in %s as plain text: no match, and the projects table keeps every row',
+      async (field) => {
+        const attacks = [
+          `'; drop table projects; --`,
+          `x' or '1'='1`,
+          `%' or 1=1 --`,
+          `\\'; delete from projects where ''='`,
+          `"); drop table projects; --`,
+        ];
+        for (const attack of attacks) {
+          const f = { [field]: field === 'search' ? attack : [attack] };
+          const response = await t.query(QUERY, { f });
+          expect({ attack, data: dataOf(response).projects }).toEqual({ attack, data: { totalCount: 0, nodes: [] } });
+        }
+        const [{ n }] = await queryRows<{ n: number }>(t.app.database.db, sql`select count(*)::int as n from projects`);
+        expect(Number(n)).toBe(world.projects.length);
+        expect(await rootCodes(t, null)).toEqual(expectedCodes(world, {}));
+      },
+    );
   });
 });

@@ -26,7 +26,8 @@ interface Row {
   doc: string;
 }
 
-const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+const fold = (text: string) =>
+  text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 
 function cents(text: string): bigint {
   const [whole, fraction = ''] = text.split('.');
@@ -42,15 +43,24 @@ async function loadRows(db: Db): Promise<Row[]> {
           from projects`,
     ),
     queryRows<any>(db, sql`select project_id, name, position from project_locations`),
-    queryRows<any>(db, sql`select distinct pt.project_id, pl.code from project_tasks pt join plan_tasks t on t.id = pt.task_id join plans pl on pl.id = t.plan_id`),
+    queryRows<any>(
+      db,
+      sql`select distinct pt.project_id, pl.code from project_tasks pt join plan_tasks t on t.id = pt.task_id join plans pl on pl.id = t.plan_id`,
+    ),
   ]);
   const planCodes = new Map<number, string[]>();
   for (const p of plans) planCodes.set(Number(p.project_id), [...(planCodes.get(Number(p.project_id)) ?? []), p.code]);
   const places = new Map<number, { name: string; position: number }[]>();
-  for (const l of locations) places.set(Number(l.project_id), [...(places.get(Number(l.project_id)) ?? []), { name: l.name, position: Number(l.position) }]);
+  for (const l of locations)
+    places.set(Number(l.project_id), [
+      ...(places.get(Number(l.project_id)) ?? []),
+      { name: l.name, position: Number(l.position) },
+    ]);
   return projects.map((p) => {
     const names = (places.get(Number(p.id)) ?? []).sort((a, b) => a.position - b.position).map((l) => l.name);
-    const raw = [p.code, p.name, p.name_en, p.description, names.length ? names.join(' ') : null].filter((x) => x !== null).join(' ');
+    const raw = [p.code, p.name, p.name_en, p.description, names.length ? names.join(' ') : null]
+      .filter((x) => x !== null)
+      .join(' ');
     return {
       id: Number(p.id),
       code: p.code,
@@ -124,7 +134,11 @@ function sortByRelevance(rows: Row[], search: string): Row[] {
   });
 }
 
-const searchMatches = (row: Row, search: string) => search.trim().split(/\s+/).every((w) => row.doc.includes(fold(w)));
+const searchMatches = (row: Row, search: string) =>
+  search
+    .trim()
+    .split(/\s+/)
+    .every((w) => row.doc.includes(fold(w)));
 
 const CONNECTION = `totalCount edges { cursor node { code } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
 const VARS = `$filter: ProjectFilter, $orderBy: [ProjectOrder!], $first: Int, $after: String, $last: Int, $before: String`;
@@ -135,7 +149,10 @@ const PLAN_QUERY = `query(${VARS}, $plan: String!) { plan(code: $plan) { project
 function expectBadUserInput(response: GraphQLResponse, message: RegExp) {
   expect(response.body.errors?.length).toBeGreaterThan(0);
   const error = response.body.errors![0];
-  expect({ code: error.extensions?.code, message: error.message }).toEqual({ code: 'BAD_USER_INPUT', message: expect.stringMatching(message) });
+  expect({ code: error.extensions?.code, message: error.message }).toEqual({
+    code: 'BAD_USER_INPUT',
+    message: expect.stringMatching(message),
+  });
   expect(response.body.data ?? null).toBeNull();
 }
 
@@ -169,7 +186,11 @@ describe('ordering and cursor paging of projects', () => {
   }
 
   /** Every code in order, reading forward with pages of `size`; checks totalCount and the page flags at each step. */
-  async function walkForward(variables: Record<string, unknown>, size: number, expectedTotal: number): Promise<string[]> {
+  async function walkForward(
+    variables: Record<string, unknown>,
+    size: number,
+    expectedTotal: number,
+  ): Promise<string[]> {
     const codes: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 200; i++) {
@@ -193,7 +214,11 @@ describe('ordering and cursor paging of projects', () => {
   }
 
   /** Every code in order, reading backward from the end with pages of `size`. */
-  async function walkBackward(variables: Record<string, unknown>, size: number, expectedTotal: number): Promise<string[]> {
+  async function walkBackward(
+    variables: Record<string, unknown>,
+    size: number,
+    expectedTotal: number,
+  ): Promise<string[]> {
     const pages: string[][] = [];
     let before: string | null = null;
     for (let i = 0; i < 200; i++) {
@@ -213,23 +238,31 @@ describe('ordering and cursor paging of projects', () => {
   }
 
   describe('by each field, both ways, over the whole portfolio', () => {
-    const cases = FIELDS.flatMap((field) => (['ASC', 'DESC'] as Direction[]).map((direction) => [field, direction] as const));
+    const cases = FIELDS.flatMap((field) =>
+      (['ASC', 'DESC'] as Direction[]).map((direction) => [field, direction] as const),
+    );
 
-    it.each(cases)('%s %s matches a JavaScript sort with the id breaking ties and unknown values last', async (field, direction) => {
-      const all = await rows();
-      const expected = sortRows(all, [{ field, direction }]).map((r) => r.code);
-      expect(await walkForward({ orderBy: [{ field, direction }] }, 100, all.length)).toEqual(expected);
-    });
+    it.each(cases)(
+      '%s %s matches a JavaScript sort with the id breaking ties and unknown values last',
+      async (field, direction) => {
+        const all = await rows();
+        const expected = sortRows(all, [{ field, direction }]).map((r) => r.code);
+        expect(await walkForward({ orderBy: [{ field, direction }] }, 100, all.length)).toEqual(expected);
+      },
+    );
 
-    it.each(['TOTAL_INVESTMENT', 'PLANNED_COMPLETION', 'STATUS_CHANGED_AT'] as Field[])('puts unknown %s last in both directions', async (field) => {
-      const all = await rows();
-      const unknown = all.filter((r) => value(r, field) === null).map((r) => r.code);
-      expect(unknown.length).toBeGreaterThanOrEqual(2);
-      for (const direction of ['ASC', 'DESC'] as Direction[]) {
-        const codes = await walkForward({ orderBy: [{ field, direction }] }, 100, all.length);
-        expect(new Set(codes.slice(codes.length - unknown.length))).toEqual(new Set(unknown));
-      }
-    });
+    it.each(['TOTAL_INVESTMENT', 'PLANNED_COMPLETION', 'STATUS_CHANGED_AT'] as Field[])(
+      'puts unknown %s last in both directions',
+      async (field) => {
+        const all = await rows();
+        const unknown = all.filter((r) => value(r, field) === null).map((r) => r.code);
+        expect(unknown.length).toBeGreaterThanOrEqual(2);
+        for (const direction of ['ASC', 'DESC'] as Direction[]) {
+          const codes = await walkForward({ orderBy: [{ field, direction }] }, 100, all.length);
+          expect(new Set(codes.slice(codes.length - unknown.length))).toEqual(new Set(unknown));
+        }
+      },
+    );
 
     it('orders STATUS by lifecycle, not alphabetically', async () => {
       const codes = await walkForward({ orderBy: [{ field: 'STATUS', direction: 'ASC' }] }, 100, (await rows()).length);
@@ -240,17 +273,34 @@ describe('ordering and cursor paging of projects', () => {
 
     it('orders by code by default', async () => {
       const all = await rows();
-      expect(await walkForward({}, 100, all.length)).toEqual(sortRows(all, [{ field: 'CODE', direction: 'ASC' }]).map((r) => r.code));
+      expect(await walkForward({}, 100, all.length)).toEqual(
+        sortRows(all, [{ field: 'CODE', direction: 'ASC' }]).map((r) => r.code),
+      );
     });
   });
 
   describe('multi-key orderings', () => {
     const orderings: Order[][] = [
-      [{ field: 'STATUS', direction: 'ASC' }, { field: 'TOTAL_INVESTMENT', direction: 'DESC' }],
-      [{ field: 'STATUS', direction: 'DESC' }, { field: 'PLANNED_COMPLETION', direction: 'ASC' }],
-      [{ field: 'STATUS', direction: 'ASC' }, { field: 'PLANNED_COMPLETION', direction: 'DESC' }],
-      [{ field: 'NAME', direction: 'ASC' }, { field: 'STATUS_CHANGED_AT', direction: 'DESC' }],
-      [{ field: 'PLANNED_COMPLETION', direction: 'DESC' }, { field: 'NAME', direction: 'DESC' }],
+      [
+        { field: 'STATUS', direction: 'ASC' },
+        { field: 'TOTAL_INVESTMENT', direction: 'DESC' },
+      ],
+      [
+        { field: 'STATUS', direction: 'DESC' },
+        { field: 'PLANNED_COMPLETION', direction: 'ASC' },
+      ],
+      [
+        { field: 'STATUS', direction: 'ASC' },
+        { field: 'PLANNED_COMPLETION', direction: 'DESC' },
+      ],
+      [
+        { field: 'NAME', direction: 'ASC' },
+        { field: 'STATUS_CHANGED_AT', direction: 'DESC' },
+      ],
+      [
+        { field: 'PLANNED_COMPLETION', direction: 'DESC' },
+        { field: 'NAME', direction: 'DESC' },
+      ],
       [
         { field: 'STATUS_CHANGED_AT', direction: 'ASC' },
         { field: 'STATUS', direction: 'DESC' },
@@ -261,10 +311,13 @@ describe('ordering and cursor paging of projects', () => {
       ],
     ];
 
-    it.each(orderings.map((o) => [o.map((k) => `${k.field} ${k.direction}`).join(', '), o] as const))('%s matches a JavaScript sort', async (_, orderBy) => {
-      const all = await rows();
-      expect(await walkForward({ orderBy }, 100, all.length)).toEqual(sortRows(all, orderBy).map((r) => r.code));
-    });
+    it.each(orderings.map((o) => [o.map((k) => `${k.field} ${k.direction}`).join(', '), o] as const))(
+      '%s matches a JavaScript sort',
+      async (_, orderBy) => {
+        const all = await rows();
+        expect(await walkForward({ orderBy }, 100, all.length)).toEqual(sortRows(all, orderBy).map((r) => r.code));
+      },
+    );
   });
 
   describe('walking every page of a filtered list', () => {
@@ -273,9 +326,16 @@ describe('ordering and cursor paging of projects', () => {
     const orderings: Order[][] = [
       [{ field: 'TOTAL_INVESTMENT', direction: 'DESC' }],
       [{ field: 'PLANNED_COMPLETION', direction: 'ASC' }],
-      [{ field: 'STATUS', direction: 'ASC' }, { field: 'STATUS_CHANGED_AT', direction: 'DESC' }],
+      [
+        { field: 'STATUS', direction: 'ASC' },
+        { field: 'STATUS_CHANGED_AT', direction: 'DESC' },
+      ],
       [{ field: 'NAME', direction: 'DESC' }],
-      [{ field: 'STATUS', direction: 'DESC' }, { field: 'TOTAL_INVESTMENT', direction: 'ASC' }, { field: 'PLANNED_COMPLETION', direction: 'DESC' }],
+      [
+        { field: 'STATUS', direction: 'DESC' },
+        { field: 'TOTAL_INVESTMENT', direction: 'ASC' },
+        { field: 'PLANNED_COMPLETION', direction: 'DESC' },
+      ],
     ];
 
     it.each(orderings.map((o) => [o.map((k) => `${k.field} ${k.direction}`).join(', '), o] as const))(
@@ -291,15 +351,18 @@ describe('ordering and cursor paging of projects', () => {
       },
     );
 
-    it.each(['loc ninh', 'duong sat', 'Thủ Dầu Một'])('relevance for %j: forwards and backwards by 7 give the relevance order', async (search) => {
-      const all = (await rows()).filter((r) => searchMatches(r, search));
-      const expected = sortByRelevance(all, search).map((r) => r.code);
-      expect(expected.length).toBeGreaterThan(14);
-      expect(all.some((r) => r.doc.includes(fold(search)))).toBe(true);
-      expect(await walkForward({ filter: { search } }, 100, all.length)).toEqual(expected);
-      expect(await walkForward({ filter: { search } }, 7, all.length)).toEqual(expected);
-      expect(await walkBackward({ filter: { search } }, 7, all.length)).toEqual(expected);
-    });
+    it.each(['loc ninh', 'duong sat', 'Thủ Dầu Một'])(
+      'relevance for %j: forwards and backwards by 7 give the relevance order',
+      async (search) => {
+        const all = (await rows()).filter((r) => searchMatches(r, search));
+        const expected = sortByRelevance(all, search).map((r) => r.code);
+        expect(expected.length).toBeGreaterThan(14);
+        expect(all.some((r) => r.doc.includes(fold(search)))).toBe(true);
+        expect(await walkForward({ filter: { search } }, 100, all.length)).toEqual(expected);
+        expect(await walkForward({ filter: { search } }, 7, all.length)).toEqual(expected);
+        expect(await walkBackward({ filter: { search } }, 7, all.length)).toEqual(expected);
+      },
+    );
 
     it('relevance with a filter: the phrase-holding projects come first, and the walk is complete', async () => {
       const search = 'lộc ninh';
@@ -308,22 +371,30 @@ describe('ordering and cursor paging of projects', () => {
       const expected = sortByRelevance(all, search).map((r) => r.code);
       const holding = all.filter((r) => r.doc.includes(fold(search))).length;
       expect(holding).toBeGreaterThan(0);
-      expect(expected.slice(0, holding).every((code) => all.find((r) => r.code === code)!.doc.includes(fold(search)))).toBe(true);
+      expect(
+        expected.slice(0, holding).every((code) => all.find((r) => r.code === code)!.doc.includes(fold(search))),
+      ).toBe(true);
       expect(await walkForward({ filter: filter2 }, 7, all.length)).toEqual(expected);
       expect(await walkBackward({ filter: filter2 }, 7, all.length)).toEqual(expected);
     });
   });
 
-  describe('walking every page of a plan\'s list (paged per parent)', () => {
+  describe("walking every page of a plan's list (paged per parent)", () => {
     const plan = 'SYN-PLAN-001';
     const orderings: Order[][] = [
       [{ field: 'TOTAL_INVESTMENT', direction: 'ASC' }],
-      [{ field: 'PLANNED_COMPLETION', direction: 'DESC' }, { field: 'NAME', direction: 'ASC' }],
-      [{ field: 'STATUS', direction: 'DESC' }, { field: 'STATUS_CHANGED_AT', direction: 'ASC' }],
+      [
+        { field: 'PLANNED_COMPLETION', direction: 'DESC' },
+        { field: 'NAME', direction: 'ASC' },
+      ],
+      [
+        { field: 'STATUS', direction: 'DESC' },
+        { field: 'STATUS_CHANGED_AT', direction: 'ASC' },
+      ],
     ];
 
     it.each(orderings.map((o) => [o.map((k) => `${k.field} ${k.direction}`).join(', '), o] as const))(
-      '%s: forwards and backwards by 7 give the unpaged order of the plan\'s projects',
+      "%s: forwards and backwards by 7 give the unpaged order of the plan's projects",
       async (_, orderBy) => {
         const all = (await rows()).filter((r) => r.planCodes.includes(plan));
         const expected = sortRows(all, orderBy).map((r) => r.code);
@@ -335,8 +406,13 @@ describe('ordering and cursor paging of projects', () => {
     );
 
     it('relevance for "loc ninh" with a filter: forwards and backwards by 7 give the relevance order of the plan\'s projects', async () => {
-      const filter = { search: 'loc ninh', sector: ['TRANSPORT_ROAD', 'WATER_AND_WASTE', 'TRANSPORT_URBAN', 'TRANSPORT_RAIL'] };
-      const all = (await rows()).filter((r) => r.planCodes.includes(plan) && searchMatches(r, filter.search) && filter.sector.includes(r.sector));
+      const filter = {
+        search: 'loc ninh',
+        sector: ['TRANSPORT_ROAD', 'WATER_AND_WASTE', 'TRANSPORT_URBAN', 'TRANSPORT_RAIL'],
+      };
+      const all = (await rows()).filter(
+        (r) => r.planCodes.includes(plan) && searchMatches(r, filter.search) && filter.sector.includes(r.sector),
+      );
       const expected = sortByRelevance(all, filter.search).map((r) => r.code);
       expect(expected.length).toBeGreaterThan(14);
       expect(await walkForward({ plan, filter }, 7, all.length)).toEqual(expected);
@@ -348,7 +424,11 @@ describe('ordering and cursor paging of projects', () => {
     it('gives 20 projects when neither first nor last is given', async () => {
       const all = await rows();
       const c = await page({});
-      expect(c.edges.map((e: any) => e.node.code)).toEqual(sortRows(all, [{ field: 'CODE', direction: 'ASC' }]).slice(0, 20).map((r) => r.code));
+      expect(c.edges.map((e: any) => e.node.code)).toEqual(
+        sortRows(all, [{ field: 'CODE', direction: 'ASC' }])
+          .slice(0, 20)
+          .map((r) => r.code),
+      );
       expect(c.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
       expect(c.totalCount).toBe(all.length);
     });
@@ -377,19 +457,31 @@ describe('ordering and cursor paging of projects', () => {
 
   describe('cursors', () => {
     it('refuses a cursor of one ordering used with another ordering', async () => {
-      const byStatus = [{ field: 'STATUS', direction: 'ASC' }, { field: 'TOTAL_INVESTMENT', direction: 'DESC' }];
+      const byStatus = [
+        { field: 'STATUS', direction: 'ASC' },
+        { field: 'TOTAL_INVESTMENT', direction: 'DESC' },
+      ];
       const cursor = (await page({ orderBy: byStatus, first: 5 })).pageInfo.endCursor;
       for (const orderBy of [
         [{ field: 'STATUS', direction: 'ASC' }],
-        [{ field: 'STATUS', direction: 'ASC' }, { field: 'TOTAL_INVESTMENT', direction: 'ASC' }],
+        [
+          { field: 'STATUS', direction: 'ASC' },
+          { field: 'TOTAL_INVESTMENT', direction: 'ASC' },
+        ],
         [{ field: 'NAME', direction: 'ASC' }],
         null,
       ]) {
         expectBadUserInput(await t.query(QUERY, { orderBy, first: 5, after: cursor }), /cursor/);
       }
       const codeCursor = (await page({ first: 5 })).pageInfo.endCursor;
-      expectBadUserInput(await t.query(QUERY, { orderBy: [{ field: 'CODE', direction: 'DESC' }], first: 5, after: codeCursor }), /cursor/);
-      expectBadUserInput(await t.query(QUERY, { orderBy: [{ field: 'CODE', direction: 'DESC' }], last: 5, before: codeCursor }), /cursor/);
+      expectBadUserInput(
+        await t.query(QUERY, { orderBy: [{ field: 'CODE', direction: 'DESC' }], first: 5, after: codeCursor }),
+        /cursor/,
+      );
+      expectBadUserInput(
+        await t.query(QUERY, { orderBy: [{ field: 'CODE', direction: 'DESC' }], last: 5, before: codeCursor }),
+        /cursor/,
+      );
     });
 
     it('refuses a relevance cursor of one search used with another search, or with an explicit ordering', async () => {
@@ -397,12 +489,24 @@ describe('ordering and cursor paging of projects', () => {
       expect((await page({ filter: { search: 'loc ninh' }, first: 5, after: cursor })).edges).toHaveLength(5);
       expectBadUserInput(await t.query(QUERY, { filter: { search: 'duong sat' }, first: 5, after: cursor }), /cursor/);
       expectBadUserInput(await t.query(QUERY, { filter: { search: 'loc' }, first: 5, after: cursor }), /cursor/);
-      expectBadUserInput(await t.query(QUERY, { filter: { search: 'loc ninh' }, orderBy: [{ field: 'CODE', direction: 'ASC' }], first: 5, after: cursor }), /cursor/);
+      expectBadUserInput(
+        await t.query(QUERY, {
+          filter: { search: 'loc ninh' },
+          orderBy: [{ field: 'CODE', direction: 'ASC' }],
+          first: 5,
+          after: cursor,
+        }),
+        /cursor/,
+      );
       expectBadUserInput(await t.query(QUERY, { first: 5, after: cursor }), /cursor/);
     });
 
     it('stay valid while rows are inserted: the walk continues with no repeat and no skip', async () => {
-      const orderings: (Order[] | null)[] = [null, [{ field: 'NAME', direction: 'ASC' }], [{ field: 'TOTAL_INVESTMENT', direction: 'DESC' }]];
+      const orderings: (Order[] | null)[] = [
+        null,
+        [{ field: 'NAME', direction: 'ASC' }],
+        [{ field: 'TOTAL_INVESTMENT', direction: 'DESC' }],
+      ];
       const before = await rows();
       const started = await Promise.all(orderings.map((orderBy) => page({ orderBy, first: 7 })));
       // A project that sorts first in every one of these orderings, inserted between two pages.

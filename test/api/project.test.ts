@@ -8,7 +8,8 @@ import { dataOf, startTestApp, type TestApp } from '../helpers/test-app';
  */
 
 const repoRoot = path.resolve(__dirname, '../..');
-const readJson = (file: string): any => JSON.parse(readFileSync(path.join(repoRoot, 'seeds/data', file), 'utf8').normalize('NFC'));
+const readJson = (file: string): any =>
+  JSON.parse(readFileSync(path.join(repoRoot, 'seeds/data', file), 'utf8').normalize('NFC'));
 
 const seedProjects: any[] = readJson('projects.json');
 const seedFundingSources: any[] = readJson('funding-sources.json');
@@ -79,7 +80,9 @@ function mulRound2(a: string, b: string): string {
   const y = parseDec(b);
   const scale = x.scale + y.scale;
   const product = x.n * y.n;
-  return scale <= 2 ? formatDec({ n: product * pow10(2 - scale), scale: 2 }) : formatDec({ n: divRound(product, pow10(scale - 2)), scale: 2 });
+  return scale <= 2
+    ? formatDec({ n: product * pow10(2 - scale), scale: 2 })
+    : formatDec({ n: divRound(product, pow10(scale - 2)), scale: 2 });
 }
 
 /** a / b rounded to 6 decimals. */
@@ -135,14 +138,18 @@ function expectedMix(projects: any[]) {
         unknownCount: e.unknownCount,
       }))
       .sort((a, b) => byteOrder(a.source.code, b.source.code)),
-    knownShare: allocations.length === 0 ? '0' : ratio6(String(allocations.length - unknown), String(allocations.length)),
+    knownShare:
+      allocations.length === 0 ? '0' : ratio6(String(allocations.length - unknown), String(allocations.length)),
     allocationCount: allocations.length,
     unknownCount: unknown,
   };
 }
 
 /** The API's mix with shares sorted by source code, for comparison with `expectedMix`. */
-const sortedMix = (mix: any) => ({ ...mix, shares: [...mix.shares].sort((a: any, b: any) => byteOrder(a.source.code, b.source.code)) });
+const sortedMix = (mix: any) => ({
+  ...mix,
+  shares: [...mix.shares].sort((a: any, b: any) => byteOrder(a.source.code, b.source.code)),
+});
 
 /** Shares come largest first. */
 function expectLargestFirst(mix: any) {
@@ -163,13 +170,33 @@ function expectSharesSumToOne(mix: any) {
 }
 
 /** A citation as the API shows it, built from a seed source. */
-const citation = (s: any) => ({ url: s.url ?? null, quote: s.quote ?? null, title: s.title, supports: s.supports ?? null, document: s.documentCode ?? null });
+const citation = (s: any) => ({
+  url: s.url ?? null,
+  quote: s.quote ?? null,
+  title: s.title,
+  supports: s.supports ?? null,
+  document: s.documentCode ?? null,
+});
 const apiCitations = (list: any[]) => list.map((s) => ({ ...s, document: s.document?.code ?? null }));
 
 const MIX = /* GraphQL */ `
   fragment Mix on FundingMix {
-    total { amount currency }
-    shares { source { code } amount { amount currency } share allocationCount unknownCount }
+    total {
+      amount
+      currency
+    }
+    shares {
+      source {
+        code
+      }
+      amount {
+        amount
+        currency
+      }
+      share
+      allocationCount
+      unknownCount
+    }
     knownShare
     allocationCount
     unknownCount
@@ -177,14 +204,24 @@ const MIX = /* GraphQL */ `
 `;
 
 const SRC = /* GraphQL */ `
-  fragment Src on SourceReference { url quote title supports document { code } }
+  fragment Src on SourceReference {
+    url
+    quote
+    title
+    supports
+    document {
+      code
+    }
+  }
 `;
 
 const PROJECTS_QUERY = /* GraphQL */ `
   query Projects {
     projects(first: 100) {
       totalCount
-      pageInfo { hasNextPage }
+      pageInfo {
+        hasNextPage
+      }
       nodes {
         id
         code
@@ -194,20 +231,45 @@ const PROJECTS_QUERY = /* GraphQL */ `
         sector
         type
         status
-        statusHistory { id status oc4idsStatus effectiveOn note sources { ...Src } }
+        statusHistory {
+          id
+          status
+          oc4idsStatus
+          effectiveOn
+          note
+          sources {
+            ...Src
+          }
+        }
         lengthKm
-        locations { name level description }
-        ownerAgency { code }
-        tasks { code }
+        locations {
+          name
+          level
+          description
+        }
+        ownerAgency {
+          code
+        }
+        tasks {
+          code
+        }
         plannedStart
         plannedCompletion
-        totalInvestment { amount currency }
+        totalInvestment {
+          amount
+          currency
+        }
         totalInvestmentVnd
         funding {
           id
-          source { code }
+          source {
+            code
+          }
           financier
-          amount { amount currency }
+          amount {
+            amount
+            currency
+          }
           currency
           rateToVnd
           rateDate
@@ -215,10 +277,16 @@ const PROJECTS_QUERY = /* GraphQL */ `
           status
           fiscalYear
           note
-          sources { ...Src }
+          sources {
+            ...Src
+          }
         }
-        fundingMix { ...Mix }
-        sources { ...Src }
+        fundingMix {
+          ...Mix
+        }
+        sources {
+          ...Src
+        }
       }
     }
   }
@@ -270,12 +338,14 @@ describe('projects and their funding', () => {
 
   it('lists every seed project, in code order, under projects', () => {
     expect(projectsResponse.projects.totalCount).toBe(seedProjects.length);
-    expect(projectsResponse.projects.nodes.map((p: any) => p.code)).toEqual(seedProjects.map((p) => p.code as string).sort(byteOrder));
+    expect(projectsResponse.projects.nodes.map((p: any) => p.code)).toEqual(
+      seedProjects.map((p) => p.code as string).sort(byteOrder),
+    );
     expect(projectsResponse.projects.pageInfo.hasNextPage).toBe(false);
   });
 
   describe.each(cases)('%s', (code, seed) => {
-    it('has the seed\'s name, sector, type, owner, length, planned dates, total investment and locations', () => {
+    it("has the seed's name, sector, type, owner, length, planned dates, total investment and locations", () => {
       const p = api.get(code);
       expect(p).toBeDefined();
       expect({
@@ -308,7 +378,11 @@ describe('projects and their funding', () => {
             ? null
             : { amount: trimDec(seed.totalInvestment.amount), currency: seed.totalInvestment.currency },
         totalInvestmentVnd: seed.totalInvestment ? vndOf(seed.totalInvestment) : null,
-        locations: seed.locations.map((l: any) => ({ name: l.name, level: l.level, description: l.description ?? null })),
+        locations: seed.locations.map((l: any) => ({
+          name: l.name,
+          level: l.level,
+          description: l.description ?? null,
+        })),
       });
     });
 
@@ -316,18 +390,30 @@ describe('projects and their funding', () => {
       const p = api.get(code);
       const last = seed.statusHistory[seed.statusHistory.length - 1];
       expect(p.status).toBe(last.status);
-      expect(p.statusHistory.map((h: any) => ({ status: h.status, oc4idsStatus: h.oc4idsStatus, effectiveOn: h.effectiveOn, note: h.note }))).toEqual(
-        seed.statusHistory.map((h: any) => ({ status: h.status, oc4idsStatus: OC4IDS[h.status], effectiveOn: h.effectiveOn, note: h.note ?? null })),
+      expect(
+        p.statusHistory.map((h: any) => ({
+          status: h.status,
+          oc4idsStatus: h.oc4idsStatus,
+          effectiveOn: h.effectiveOn,
+          note: h.note,
+        })),
+      ).toEqual(
+        seed.statusHistory.map((h: any) => ({
+          status: h.status,
+          oc4idsStatus: OC4IDS[h.status],
+          effectiveOn: h.effectiveOn,
+          note: h.note ?? null,
+        })),
       );
     });
 
-    it('carries out exactly the seed\'s tasks', () => {
+    it("carries out exactly the seed's tasks", () => {
       const p = api.get(code);
       const expected = [...seed.taskCodes].sort((a: string, b: string) => taskOrder.indexOf(a) - taskOrder.indexOf(b));
       expect(p.tasks.map((x: any) => x.code)).toEqual(expected);
     });
 
-    it('has the seed\'s funding allocations with amountVnd = amount × rate rounded to 2 decimals', () => {
+    it("has the seed's funding allocations with amountVnd = amount × rate rounded to 2 decimals", () => {
       const p = api.get(code);
       expect(
         p.funding.map((f: any) => ({
@@ -358,11 +444,15 @@ describe('projects and their funding', () => {
       );
     });
 
-    it('cites the seed\'s sources on the project, on every allocation and on every status change', () => {
+    it("cites the seed's sources on the project, on every allocation and on every status change", () => {
       const p = api.get(code);
       expect(apiCitations(p.sources)).toEqual(seed.sources.map(citation));
-      expect(p.funding.map((f: any) => apiCitations(f.sources))).toEqual(seed.funding.map((f: any) => f.sources.map(citation)));
-      expect(p.statusHistory.map((h: any) => apiCitations(h.sources))).toEqual(seed.statusHistory.map((h: any) => h.sources.map(citation)));
+      expect(p.funding.map((f: any) => apiCitations(f.sources))).toEqual(
+        seed.funding.map((f: any) => f.sources.map(citation)),
+      );
+      expect(p.statusHistory.map((h: any) => apiCitations(h.sources))).toEqual(
+        seed.statusHistory.map((h: any) => h.sources.map(citation)),
+      );
     });
 
     it('has a funding mix that sums the known allocations in VND, with shares to six decimals, largest first', () => {
@@ -375,13 +465,18 @@ describe('projects and their funding', () => {
 
   it('prints lengthKm as a decimal string with trailing zeros trimmed ("72.75")', () => {
     expect(api.get('BD-ROAD-CT02-CTDH').lengthKm).toBe('72.75');
-    expect(api.get('BD-RAIL-BBMB').lengthKm).toBe(trimDec(seedProjects.find((p) => p.code === 'BD-RAIL-BBMB').lengthKm));
+    expect(api.get('BD-RAIL-BBMB').lengthKm).toBe(
+      trimDec(seedProjects.find((p) => p.code === 'BD-RAIL-BBMB').lengthKm),
+    );
   });
 
   it('gives a null totalInvestment when the seed amount is unknown', () => {
-    const unknown = seedProjects.filter((p) => p.totalInvestment && p.totalInvestment.amount === null).map((p) => p.code);
+    const unknown = seedProjects
+      .filter((p) => p.totalInvestment && p.totalInvestment.amount === null)
+      .map((p) => p.code);
     expect(unknown.length).toBeGreaterThan(0);
-    for (const code of unknown) expect({ code, totalInvestment: api.get(code).totalInvestment }).toEqual({ code, totalInvestment: null });
+    for (const code of unknown)
+      expect({ code, totalInvestment: api.get(code).totalInvestment }).toEqual({ code, totalInvestment: null });
   });
 
   it('mixes BD-METRO-1 from two known VND allocations: total 46725000000000, PROVINCIAL_BUDGET and LAND_VALUE_CAPTURE, knownShare "1"', () => {
@@ -396,8 +491,20 @@ describe('projects and their funding', () => {
     expect(mix.unknownCount).toBe(0);
     // Largest first: LAND_VALUE_CAPTURE (30000 bn) before PROVINCIAL_BUDGET (16725 bn).
     expect(mix.shares).toEqual([
-      { source: { code: 'LAND_VALUE_CAPTURE' }, amount: { amount: '30000000000000', currency: 'VND' }, share: ratio6('30000000000000', total), allocationCount: 1, unknownCount: 0 },
-      { source: { code: 'PROVINCIAL_BUDGET' }, amount: { amount: '16725000000000', currency: 'VND' }, share: ratio6('16725000000000', total), allocationCount: 1, unknownCount: 0 },
+      {
+        source: { code: 'LAND_VALUE_CAPTURE' },
+        amount: { amount: '30000000000000', currency: 'VND' },
+        share: ratio6('30000000000000', total),
+        allocationCount: 1,
+        unknownCount: 0,
+      },
+      {
+        source: { code: 'PROVINCIAL_BUDGET' },
+        amount: { amount: '16725000000000', currency: 'VND' },
+        share: ratio6('16725000000000', total),
+        allocationCount: 1,
+        unknownCount: 0,
+      },
     ]);
     expect(mix.shares.map((s: any) => s.share)).toEqual(['0.642055', '0.357945']);
   });
@@ -409,12 +516,24 @@ describe('projects and their funding', () => {
     expect(mix.allocationCount).toBe(2);
     expect(mix.unknownCount).toBe(2);
     expect(sortedMix(mix).shares).toEqual([
-      { source: { code: 'CENTRAL_BUDGET' }, amount: { amount: '0', currency: 'VND' }, share: null, allocationCount: 1, unknownCount: 1 },
-      { source: { code: 'PROVINCIAL_BUDGET' }, amount: { amount: '0', currency: 'VND' }, share: null, allocationCount: 1, unknownCount: 1 },
+      {
+        source: { code: 'CENTRAL_BUDGET' },
+        amount: { amount: '0', currency: 'VND' },
+        share: null,
+        allocationCount: 1,
+        unknownCount: 1,
+      },
+      {
+        source: { code: 'PROVINCIAL_BUDGET' },
+        amount: { amount: '0', currency: 'VND' },
+        share: null,
+        allocationCount: 1,
+        unknownCount: 1,
+      },
     ]);
   });
 
-  it('mixes currencies in BD-JICA-BRT and BD-WB-WATER as the sum of the allocations\' VND equivalents', () => {
+  it("mixes currencies in BD-JICA-BRT and BD-WB-WATER as the sum of the allocations' VND equivalents", () => {
     // JICA: JPY 6,300,000,000 × 174.60 + VND 700,000,000,000.
     const jicaOda = mulRound2('6300000000', '174.60');
     expect(jicaOda).toBe('1099980000000');
@@ -449,7 +568,9 @@ describe('projects and their funding', () => {
   it('gives PlanTask.fundingMix of II.4.b.1 the sum over its linked projects', async () => {
     const linked = seedProjects.filter((p) => p.taskCodes.includes('II.4.b.1'));
     expect(linked.length).toBeGreaterThan(1);
-    const data = dataOf(await t.query(`{ plan(code: "6408/KH-UBND") { task(code: "II.4.b.1") { fundingMix { ...Mix } } } } ${MIX}`));
+    const data = dataOf(
+      await t.query(`{ plan(code: "6408/KH-UBND") { task(code: "II.4.b.1") { fundingMix { ...Mix } } } } ${MIX}`),
+    );
     const mix = data.plan.task.fundingMix;
     expect(sortedMix(mix)).toEqual(expectedMix(linked));
     expectLargestFirst(mix);
@@ -457,11 +578,18 @@ describe('projects and their funding', () => {
   });
 
   it('gives every task a funding mix in which each linked project counts in full', async () => {
-    const data = dataOf(await t.query(`{ plan(code: "6408/KH-UBND") { tasks(first: 100) { nodes { code fundingMix { ...Mix } } } } } ${MIX}`));
+    const data = dataOf(
+      await t.query(
+        `{ plan(code: "6408/KH-UBND") { tasks(first: 100) { nodes { code fundingMix { ...Mix } } } } } ${MIX}`,
+      ),
+    );
     expect(data.plan.tasks.nodes.map((x: any) => x.code)).toEqual(taskOrder);
     for (const task of data.plan.tasks.nodes) {
       const linked = seedProjects.filter((p) => p.taskCodes.includes(task.code));
-      expect({ task: task.code, mix: sortedMix(task.fundingMix) }).toEqual({ task: task.code, mix: expectedMix(linked) });
+      expect({ task: task.code, mix: sortedMix(task.fundingMix) }).toEqual({
+        task: task.code,
+        mix: expectedMix(linked),
+      });
       expectLargestFirst(task.fundingMix);
       expectSharesSumToOne(task.fundingMix);
     }
@@ -481,30 +609,66 @@ describe('projects and their funding', () => {
 
   it('gives money and shares as decimal strings, never numbers', async () => {
     expect(expectDecimalsAreStrings(projectsResponse)).toBeGreaterThan(50);
-    const data = dataOf(await t.query(`{ plan(code: "6408/KH-UBND") { fundingMix { ...Mix } tasks(first: 100) { nodes { fundingMix { ...Mix } } } } } ${MIX}`));
+    const data = dataOf(
+      await t.query(
+        `{ plan(code: "6408/KH-UBND") { fundingMix { ...Mix } tasks(first: 100) { nodes { fundingMix { ...Mix } } } } } ${MIX}`,
+      ),
+    );
     expect(expectDecimalsAreStrings(data)).toBeGreaterThan(10);
   });
 
   it('lists the seven funding sources of funding-sources.json in their fixed order', async () => {
     const data = dataOf(await t.query(`{ fundingSources { code nameVi nameEn category description } }`));
-    expect(data.fundingSources.map((s: any) => s.code)).toEqual(['ODA', 'CENTRAL_BUDGET', 'PROVINCIAL_BUDGET', 'PPP', 'LAND_VALUE_CAPTURE', 'PRIVATE', 'OTHER']);
+    expect(data.fundingSources.map((s: any) => s.code)).toEqual([
+      'ODA',
+      'CENTRAL_BUDGET',
+      'PROVINCIAL_BUDGET',
+      'PPP',
+      'LAND_VALUE_CAPTURE',
+      'PRIVATE',
+      'OTHER',
+    ]);
     expect(data.fundingSources).toEqual(
-      seedFundingSources.map((s) => ({ code: s.code, nameVi: s.nameVi, nameEn: s.nameEn, category: s.category, description: s.description ?? null })),
+      seedFundingSources.map((s) => ({
+        code: s.code,
+        nameVi: s.nameVi,
+        nameEn: s.nameEn,
+        category: s.category,
+        description: s.description ?? null,
+      })),
     );
   });
 
   it('lists under PlanTask.projects of II.4.b.2 exactly the seed projects linked to it, in code order', async () => {
-    const data = dataOf(await t.query(`{ plan(code: "6408/KH-UBND") { task(code: "II.4.b.2") { projects(first: 100) { totalCount nodes { code } } } } }`));
-    const expected = seedProjects.filter((p) => p.taskCodes.includes('II.4.b.2')).map((p) => p.code as string).sort(byteOrder);
+    const data = dataOf(
+      await t.query(
+        `{ plan(code: "6408/KH-UBND") { task(code: "II.4.b.2") { projects(first: 100) { totalCount nodes { code } } } } }`,
+      ),
+    );
+    const expected = seedProjects
+      .filter((p) => p.taskCodes.includes('II.4.b.2'))
+      .map((p) => p.code as string)
+      .sort(byteOrder);
     expect(expected).toEqual(['BD-METRO-1', 'BD-RAIL-BBMB', 'BD-RAIL-DALN', 'BD-ROAD-CT02-CTDH']);
     expect(data.plan.task.projects).toEqual({ totalCount: expected.length, nodes: expected.map((code) => ({ code })) });
   });
 
-  it('lists under every task\'s projects exactly the seed projects linked to it', async () => {
-    const data = dataOf(await t.query(`{ plan(code: "6408/KH-UBND") { tasks(first: 100) { nodes { code projects(first: 100) { totalCount nodes { code } } } } } }`));
+  it("lists under every task's projects exactly the seed projects linked to it", async () => {
+    const data = dataOf(
+      await t.query(
+        `{ plan(code: "6408/KH-UBND") { tasks(first: 100) { nodes { code projects(first: 100) { totalCount nodes { code } } } } } }`,
+      ),
+    );
     for (const task of data.plan.tasks.nodes) {
-      const expected = seedProjects.filter((p) => p.taskCodes.includes(task.code)).map((p) => p.code as string).sort(byteOrder);
-      expect({ task: task.code, totalCount: task.projects.totalCount, codes: task.projects.nodes.map((p: any) => p.code) }).toEqual({
+      const expected = seedProjects
+        .filter((p) => p.taskCodes.includes(task.code))
+        .map((p) => p.code as string)
+        .sort(byteOrder);
+      expect({
+        task: task.code,
+        totalCount: task.projects.totalCount,
+        codes: task.projects.nodes.map((p: any) => p.code),
+      }).toEqual({
         task: task.code,
         totalCount: expected.length,
         codes: expected,

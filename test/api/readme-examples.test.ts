@@ -22,9 +22,12 @@ describe('README examples', () => {
     expect(readmeExamples()).toHaveLength(3);
   });
 
-  it.each(readmeExamples().map((example, index) => [index + 1, example] as const))('example %i still gives the answer the README shows', async (_, example) => {
-    const response = await t.query(example.query);
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual(example.answer);
-  });
+  it.each(readmeExamples().map((example, index) => [index + 1, example] as const))(
+    'example %i still gives the answer the README shows',
+    async (_, example) => {
+      const response = await t.query(example.query);
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual(example.answer);
+    },
+  );
 });

@@ -21,7 +21,9 @@ async function withMigratedDatabase(work: (database: Database) => Promise<void>)
   }
 }
 
-const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as {
+  entries: unknown[];
+};
 
 describe('migrations', () => {
   it('create every table on an empty database, and a second run applies nothing', async () => {
@@ -31,12 +33,18 @@ describe('migrations', () => {
         sql`select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
       );
       expect(Number(tables[0].n)).toBeGreaterThanOrEqual(20);
-      const applied = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      const applied = await queryRows<{ n: number }>(
+        database.db,
+        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+      );
       expect(Number(applied[0].n)).toBe(journal.entries.length);
 
       const before = await snapshotDatabase(database.db);
       await migrateDatabase(database);
-      const again = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      const again = await queryRows<{ n: number }>(
+        database.db,
+        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+      );
       expect(Number(again[0].n)).toBe(journal.entries.length);
       expect(await snapshotDatabase(database.db)).toEqual(before);
     });
@@ -58,7 +66,10 @@ describe('the schema', () => {
               )`,
       );
       expect(unindexed.map((row) => row.constraint_name)).toEqual([]);
-      const [{ n }] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from pg_constraint where contype = 'f' and connamespace = 'public'::regnamespace`);
+      const [{ n }] = await queryRows<{ n: number }>(
+        database.db,
+        sql`select count(*)::int as n from pg_constraint where contype = 'f' and connamespace = 'public'::regnamespace`,
+      );
       expect(Number(n)).toBeGreaterThan(25);
     });
   });
@@ -72,8 +83,10 @@ describe('the schema', () => {
       // The database's own message (Drizzle wraps it as the cause).
       const insert = (amount: string, currency: string, amountVnd: string | null, rate: string | null) =>
         db
-          .execute(sql`insert into funding_allocations (project_id, source_id, amount, currency, amount_vnd, rate_to_vnd, rate_date, status, position)
-                       values (${project.id}, ${source.id}, ${amount}, ${currency}, ${amountVnd}, ${rate}, ${rate ? '2025-01-01' : null}, 'PLANNED', 99)`)
+          .execute(
+            sql`insert into funding_allocations (project_id, source_id, amount, currency, amount_vnd, rate_to_vnd, rate_date, status, position)
+                       values (${project.id}, ${source.id}, ${amount}, ${currency}, ${amountVnd}, ${rate}, ${rate ? '2025-01-01' : null}, 'PLANNED', 99)`,
+          )
           .then(
             () => Promise.reject(new Error('inserted')),
             (error: any) => Promise.reject(new Error(String(error?.cause?.message ?? error?.message))),
@@ -108,7 +121,9 @@ describe('seeding', () => {
     await withMigratedDatabase(async (database) => {
       const data = readSeedData();
       data.projects[0] = { ...data.projects[0], taskCodes: ['II.9.z.9'], ownerAgencyCode: 'XX.NOBODY' };
-      await expect(seedDatabase(database.db, data)).rejects.toThrow(/unknown task II\.9\.z\.9[\s\S]*|unknown owner XX\.NOBODY/);
+      await expect(seedDatabase(database.db, data)).rejects.toThrow(
+        /unknown task II\.9\.z\.9[\s\S]*|unknown owner XX\.NOBODY/,
+      );
       const [row] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from agencies`);
       expect(Number(row.n)).toBe(0);
     });
@@ -123,12 +138,20 @@ describe('the embedded database on disk', () => {
       const before = dataOf(await first.query('{ projects { totalCount } plans { totalCount } }'));
       expect(before.plans.totalCount).toBe(1);
       // A change made after seeding must survive the restart (seeding again would not restore it either).
-      await first.app.database.db.update(projects).set({ notes: 'edited after seeding' }).where(sql`${projects.code} = ${readSeedData().projects[0].code}`);
+      await first.app.database.db
+        .update(projects)
+        .set({ notes: 'edited after seeding' })
+        .where(sql`${projects.code} = ${readSeedData().projects[0].code}`);
       await first.stop();
 
       const second = await startTestApp({ databaseUrl: null, pgliteDataDir: tmp.dir });
       try {
-        const after = dataOf(await second.query('query($code: String!) { projects { totalCount } plans { totalCount } project(code: $code) { notes } }', { code: readSeedData().projects[0].code }));
+        const after = dataOf(
+          await second.query(
+            'query($code: String!) { projects { totalCount } plans { totalCount } project(code: $code) { notes } }',
+            { code: readSeedData().projects[0].code },
+          ),
+        );
         expect(after.plans.totalCount).toBe(1);
         expect(after.projects.totalCount).toBe(before.projects.totalCount);
         expect(after.project.notes).toBe('edited after seeding');

@@ -7,46 +7,162 @@ const DEEP_PLAN_QUERY = /* GraphQL */ `
   query DeepPlan($code: String!) {
     plan(code: $code) {
       code
-      issuer { code current { code } }
-      legalBasis { relation document { code } }
-      targets { year }
-      fundingMix { total { amount } knownShare shares { source { code } amount { amount } share } }
+      issuer {
+        code
+        current {
+          code
+        }
+      }
+      legalBasis {
+        relation
+        document {
+          code
+        }
+      }
+      targets {
+        year
+      }
+      fundingMix {
+        total {
+          amount
+        }
+        knownShare
+        shares {
+          source {
+            code
+          }
+          amount {
+            amount
+          }
+          share
+        }
+      }
       sections {
         number
-        assignments { role agency { code } }
-        tasks { code }
+        assignments {
+          role
+          agency {
+            code
+          }
+        }
+        tasks {
+          code
+        }
         children {
           number
-          assignments { role agency { code current { code } } }
+          assignments {
+            role
+            agency {
+              code
+              current {
+                code
+              }
+            }
+          }
           children {
             number
             tasks {
               code
-              assignments { role basis agency { code current { code } successors { agency { code } } } }
-              leadAgency { code }
-              fundingMix { total { amount } knownShare }
+              assignments {
+                role
+                basis
+                agency {
+                  code
+                  current {
+                    code
+                  }
+                  successors {
+                    agency {
+                      code
+                    }
+                  }
+                }
+              }
+              leadAgency {
+                code
+              }
+              fundingMix {
+                total {
+                  amount
+                }
+                knownShare
+              }
               projects(first: 100) {
                 totalCount
                 nodes {
                   code
                   status
-                  ownerAgency { code }
-                  statusHistory { status effectiveOn sources { url } }
-                  locations { name }
-                  tasks { code }
-                  funding { source { code } amount { amount currency } amountVnd sources { url quote } }
-                  fundingMix { total { amount } shares { source { code } share } }
-                  sources { url supports }
+                  ownerAgency {
+                    code
+                  }
+                  statusHistory {
+                    status
+                    effectiveOn
+                    sources {
+                      url
+                    }
+                  }
+                  locations {
+                    name
+                  }
+                  tasks {
+                    code
+                  }
+                  funding {
+                    source {
+                      code
+                    }
+                    amount {
+                      amount
+                      currency
+                    }
+                    amountVnd
+                    sources {
+                      url
+                      quote
+                    }
+                  }
+                  fundingMix {
+                    total {
+                      amount
+                    }
+                    shares {
+                      source {
+                        code
+                      }
+                      share
+                    }
+                  }
+                  sources {
+                    url
+                    supports
+                  }
                 }
               }
             }
           }
           tasks {
             code
-            assignments { role agency { code } }
+            assignments {
+              role
+              agency {
+                code
+              }
+            }
             projects(first: 100) {
               totalCount
-              nodes { code funding { amountVnd sources { url } } sources { url } }
+              nodes {
+                code
+                funding {
+                  amountVnd
+                  sources {
+                    url
+                  }
+                }
+                sources {
+                  url
+                }
+              }
             }
           }
         }

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/db/client';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 
-/** Timeouts: a statement past `statement_timeout` and a request past the request timeout fail clearly and free the server. */
+/** Timeouts: a statement past `statement_timeout` and a request past the request timeout fail clearly and free the
+ * server. */
 describe('timeouts', () => {
   let t: TestApp | undefined;
   afterEach(async () => {
@@ -18,7 +19,8 @@ describe('timeouts', () => {
 
   it('answers a request past the request timeout with 503 REQUEST_TIMEOUT and the limit, and keeps serving', async () => {
     t = await startTestApp({ operations: { ...testConfig().operations, requestTimeoutMs: 1 } });
-    const query = '{ plans { nodes { sections { children { children { tasks { code projects(first: 50) { nodes { code fundingMix { total { amount } } } } } } } } } } }';
+    const query =
+      '{ plans { nodes { sections { children { children { tasks { code projects(first: 50) { nodes { code fundingMix { total { amount } } } } } } } } } } }';
     let timedOut = false;
     for (let attempt = 0; attempt < 5 && !timedOut; attempt++) {
       const response = await t.query(query);

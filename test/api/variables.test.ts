@@ -30,7 +30,8 @@ const schema = buildSchema();
 
 /** Wrong values for a variable of this type, each with what it tries. */
 function wrongValues(type: GraphQLInputType): [string, unknown][] {
-  if (isNonNullType(type)) return [['null for a non-null', null], ...wrongValues(type.ofType).filter(([, v]) => v !== null)];
+  if (isNonNullType(type))
+    return [['null for a non-null', null], ...wrongValues(type.ofType).filter(([, v]) => v !== null)];
   if (isListType(type)) {
     const inner = wrongValues(type.ofType).filter(([, v]) => v !== undefined);
     return [
@@ -39,9 +40,15 @@ function wrongValues(type: GraphQLInputType): [string, unknown][] {
     ];
   }
   const named = getNamedType(type) as GraphQLNamedType;
-  if (isEnumType(named)) return [['an enum value in lower case', named.getValues()[0].name.toLowerCase()], ['a number for an enum', 3]];
+  if (isEnumType(named))
+    return [
+      ['an enum value in lower case', named.getValues()[0].name.toLowerCase()],
+      ['a number for an enum', 3],
+    ];
   if (isInputObjectType(named)) {
-    const required = Object.values(named.getFields()).find((f) => isNonNullType(f.type) && f.defaultValue === undefined);
+    const required = Object.values(named.getFields()).find(
+      (f) => isNonNullType(f.type) && f.defaultValue === undefined,
+    );
     return [
       ['a string for an input object', 'x'],
       ['an unknown field', { noSuchField: 1 }],
@@ -51,23 +58,48 @@ function wrongValues(type: GraphQLInputType): [string, unknown][] {
   if (isScalarType(named)) {
     switch (named.name) {
       case 'Int':
-        return [['"10" for an Int', '10'], ['1.5 for an Int', 1.5], ['2^31 for an Int', 2 ** 31], ['"NaN" for an Int', 'NaN'], ['1e400 for an Int', '1e400']];
+        return [
+          ['"10" for an Int', '10'],
+          ['1.5 for an Int', 1.5],
+          ['2^31 for an Int', 2 ** 31],
+          ['"NaN" for an Int', 'NaN'],
+          ['1e400 for an Int', '1e400'],
+        ];
       case 'Float':
         return [['a string for a Float', 'x']];
       case 'Boolean':
         return [['"yes" for a Boolean', 'yes']];
       case 'String':
-        return [['a number for a String', 5], ['an object for a String', { a: 1 }]];
+        return [
+          ['a number for a String', 5],
+          ['an object for a String', { a: 1 }],
+        ];
       case 'ID':
-        return [['an object for an ID', {}], ['a boolean for an ID', true]];
+        return [
+          ['an object for an ID', {}],
+          ['a boolean for an ID', true],
+        ];
       case 'Date':
-        return [['0000-02-29 for a Date', '0000-02-29'], ['2201-01-01 for a Date', '2201-01-01'], ['a number for a Date', 20250101]];
+        return [
+          ['0000-02-29 for a Date', '0000-02-29'],
+          ['2201-01-01 for a Date', '2201-01-01'],
+          ['a number for a Date', 20250101],
+        ];
       case 'DateTime':
-        return [['year 0 for a DateTime', '0000-01-01T00:00:00Z'], ['a date for a DateTime', '2025-01-01']];
+        return [
+          ['year 0 for a DateTime', '0000-01-01T00:00:00Z'],
+          ['a date for a DateTime', '2025-01-01'],
+        ];
       case 'Decimal':
-        return [['a float for a Decimal', 1.5], ['1e9 for a Decimal', '1e9']];
+        return [
+          ['a float for a Decimal', 1.5],
+          ['1e9 for a Decimal', '1e9'],
+        ];
       case 'JSONObject':
-        return [['an array for a JSONObject', [1]], ['a string for a JSONObject', 'x']];
+        return [
+          ['an array for a JSONObject', [1]],
+          ['a string for a JSONObject', 'x'],
+        ];
     }
   }
   return [];
@@ -80,7 +112,9 @@ function validLiteral(type: GraphQLInputType): string {
   const named = getNamedType(type);
   if (isEnumType(named)) return named.getValues()[0].name;
   if (isInputObjectType(named)) {
-    const required = Object.values(named.getFields()).filter((f) => isNonNullType(f.type) && f.defaultValue === undefined);
+    const required = Object.values(named.getFields()).filter(
+      (f) => isNonNullType(f.type) && f.defaultValue === undefined,
+    );
     return `{ ${required.map((f) => `${f.name}: ${validLiteral(f.type)}`).join(', ')} }`;
   }
   switch (named.name) {
@@ -145,8 +179,14 @@ function cases(): Case[] {
         const others = field.args.filter((a) => a !== arg && isNonNullType(a.type) && a.defaultValue === undefined);
         const call = `${field.name}(${[`${arg.name}: $v`, ...others.map((a) => `${a.name}: ${validLiteral(a.type)}`)].join(', ')})${selection}`;
         const text = `${root}($v: ${String(arg.type)}) { ${nest(path, call)} }`;
-        for (const [what, value] of wrongValues(arg.type)) out.push({ name: `${owner.name}.${field.name}(${arg.name}): ${what}`, query: text, variables: { v: value } });
-        if (isNonNullType(arg.type)) out.push({ name: `${owner.name}.${field.name}(${arg.name}): the variable left out`, query: text, variables: {} });
+        for (const [what, value] of wrongValues(arg.type))
+          out.push({ name: `${owner.name}.${field.name}(${arg.name}): ${what}`, query: text, variables: { v: value } });
+        if (isNonNullType(arg.type))
+          out.push({
+            name: `${owner.name}.${field.name}(${arg.name}): the variable left out`,
+            query: text,
+            variables: {},
+          });
       }
     }
   }
@@ -170,7 +210,11 @@ describe('every argument as a variable, with a value of the wrong kind', () => {
         done();
       },
     });
-    app = await startApp(testConfig({ databaseUrl: database.databaseUrl }), pino({ level: 'info', formatters: { level: (label) => ({ level: label }) } }, stream), SEEDER);
+    app = await startApp(
+      testConfig({ databaseUrl: database.databaseUrl }),
+      pino({ level: 'info', formatters: { level: (label) => ({ level: label }) } }, stream),
+      SEEDER,
+    );
     url = `http://127.0.0.1:${await app.server.listen(0, '127.0.0.1')}`;
   });
   afterAll(async () => {
@@ -182,7 +226,8 @@ describe('every argument as a variable, with a value of the wrong kind', () => {
     const covered = new Set(CASES.map((c) => c.name.split(':')[0]));
     let all = 0;
     for (const type of Object.values(schema.getTypeMap())) {
-      if (isObjectType(type) && !type.name.startsWith('__')) for (const field of Object.values(type.getFields())) all += field.args.length;
+      if (isObjectType(type) && !type.name.startsWith('__'))
+        for (const field of Object.values(type.getFields())) all += field.args.length;
     }
     // Every argument of every field is reached (fields behind a required argument with no known value are not).
     expect(covered.size).toBe(all);
@@ -192,13 +237,20 @@ describe('every argument as a variable, with a value of the wrong kind', () => {
     expect(covered).toContain('Query.nodes(ids)');
   });
 
-  it('refuses each with 400, BAD_USER_INPUT and graphql-js\'s message naming the variable, before any SQL', async () => {
+  it("refuses each with 400, BAD_USER_INPUT and graphql-js's message naming the variable, before any SQL", async () => {
     const failures: string[] = [];
     for (let i = 0; i < CASES.length; i += 16) {
       await Promise.all(
         CASES.slice(i, i + 16).map(async (c) => {
-          const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: c.query, variables: c.variables }) });
-          const body = (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+          const response = await fetch(`${url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: c.query, variables: c.variables }),
+          });
+          const body = (await response.json()) as {
+            data?: unknown;
+            errors?: { message: string; extensions?: { code?: string } }[];
+          };
           const problems: string[] = [];
           if (response.status !== 400) problems.push(`status ${response.status}`);
           if (!body.errors?.length) problems.push('no errors');
@@ -207,7 +259,8 @@ describe('every argument as a variable, with a value of the wrong kind', () => {
             if (!/^Variable "\$v"/.test(error.message)) problems.push(`message ${error.message}`);
           }
           if (body.data !== undefined) problems.push('data');
-          if (response.headers.get('x-sql-statements') !== '0') problems.push(`statements ${response.headers.get('x-sql-statements')}`);
+          if (response.headers.get('x-sql-statements') !== '0')
+            problems.push(`statements ${response.headers.get('x-sql-statements')}`);
           if (problems.length) failures.push(`${c.name}: ${problems.join('; ')} :: ${c.query}`);
         }),
       );
@@ -224,7 +277,11 @@ describe('every argument as a variable, with a value of the wrong kind', () => {
       ['query($f: ProjectFilter) { projects(filter: $f) { totalCount } }', { f: { status: ['PLANNED'] } }],
     ] as const) {
       for (let run = 0; run < 2; run++) {
-        const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+        const response = await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query, variables }),
+        });
         expect(response.status).toBe(200);
         expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
       }

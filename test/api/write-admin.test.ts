@@ -21,10 +21,25 @@ const PLAN_VIEW = /* GraphQL */ `
     heading
     body
     level
-    parent { number }
+    parent {
+      number
+    }
     sourceIncomplete
-    tasks { code position text }
-    assignments { role agency { code } basis section { number } }
+    tasks {
+      code
+      position
+      text
+    }
+    assignments {
+      role
+      agency {
+        code
+      }
+      basis
+      section {
+        number
+      }
+    }
   }
   query PlanView($code: String!) {
     plan(code: $code) {
@@ -32,16 +47,58 @@ const PLAN_VIEW = /* GraphQL */ `
       title
       titleEn
       issuedOn
-      issuer { code }
+      issuer {
+        code
+      }
       place
       sourceText
       sourceComplete
-      legalBasis { relation document { code } note }
-      targets { year text }
-      sections { ...SectionFields children { ...SectionFields children { ...SectionFields children { number } } } }
+      legalBasis {
+        relation
+        document {
+          code
+        }
+        note
+      }
+      targets {
+        year
+        text
+      }
+      sections {
+        ...SectionFields
+        children {
+          ...SectionFields
+          children {
+            ...SectionFields
+            children {
+              number
+            }
+          }
+        }
+      }
       tasks(first: 100) {
         totalCount
-        nodes { code position text section { number } assignments { role agency { code } basis section { number } } leadAgency { code } }
+        nodes {
+          code
+          position
+          text
+          section {
+            number
+          }
+          assignments {
+            role
+            agency {
+              code
+            }
+            basis
+            section {
+              number
+            }
+          }
+          leadAgency {
+            code
+          }
+        }
       }
     }
   }
@@ -58,9 +115,33 @@ const AGENCY_VIEW = /* GraphQL */ `
       jurisdictionCode
       validFrom
       validTo
-      current { code }
-      successors { agency { code } kind effectiveOn dateInferred reason note document { code } sources { url title } }
-      predecessors { agency { code } kind effectiveOn }
+      current {
+        code
+      }
+      successors {
+        agency {
+          code
+        }
+        kind
+        effectiveOn
+        dateInferred
+        reason
+        note
+        document {
+          code
+        }
+        sources {
+          url
+          title
+        }
+      }
+      predecessors {
+        agency {
+          code
+        }
+        kind
+        effectiveOn
+      }
     }
   }
 `;
@@ -143,9 +224,19 @@ describe('admin writes', () => {
       const before = await counts();
       const payload = okPayload(await t.query(CREATE_PLAN, { input: planInput(code) }, admin), 'createPlan');
       expect(payload.clientMutationId).toBe('plan-create');
-      expect(payload.plan).toMatchObject({ code, title: 'Kế hoạch thực hiện thử nghiệm của Ủy ban nhân dân Thành phố' });
+      expect(payload.plan).toMatchObject({
+        code,
+        title: 'Kế hoạch thực hiện thử nghiệm của Ủy ban nhân dân Thành phố',
+      });
       const after = await counts();
-      expect(after).toEqual({ ...before, plans: before.plans + 1, sections: before.sections + 5, tasks: before.tasks + 5, assignments: before.assignments + 8, audit: before.audit + 1 });
+      expect(after).toEqual({
+        ...before,
+        plans: before.plans + 1,
+        sections: before.sections + 5,
+        tasks: before.tasks + 5,
+        assignments: before.assignments + 8,
+        audit: before.audit + 1,
+      });
 
       const plan = ((await t.query(PLAN_VIEW, { code })).body.data as any).plan;
       expect({ ...plan, sections: undefined, tasks: undefined }).toEqual({
@@ -169,9 +260,24 @@ describe('admin writes', () => {
         tasks: undefined,
       });
       const sxdLead = { role: 'LEAD', agency: { code: 'HCM.SXD' }, basis: 'SECTION', section: { number: 'II.1' } };
-      const stcCoord = { role: 'COORDINATING', agency: { code: 'HCM.STC' }, basis: 'SECTION', section: { number: 'II.1' } };
-      const snnmt = { role: 'IMPLEMENTING', agency: { code: 'HCM.SNNMT' }, basis: 'SECTION', section: { number: 'II.2' } };
-      const sxdImpl = { role: 'IMPLEMENTING', agency: { code: 'HCM.SXD' }, basis: 'SECTION', section: { number: 'II.2' } };
+      const stcCoord = {
+        role: 'COORDINATING',
+        agency: { code: 'HCM.STC' },
+        basis: 'SECTION',
+        section: { number: 'II.1' },
+      };
+      const snnmt = {
+        role: 'IMPLEMENTING',
+        agency: { code: 'HCM.SNNMT' },
+        basis: 'SECTION',
+        section: { number: 'II.2' },
+      };
+      const sxdImpl = {
+        role: 'IMPLEMENTING',
+        agency: { code: 'HCM.SXD' },
+        basis: 'SECTION',
+        section: { number: 'II.2' },
+      };
       expect(plan.sections).toEqual([
         {
           number: 'I',
@@ -243,17 +349,21 @@ describe('admin writes', () => {
         ['II.1.a.1', 'II.1.a', [sxdLead, stcCoord], 'HCM.SXD'],
         ['II.2.1', 'II.2', [snnmt, sxdImpl], 'HCM.SNNMT'],
       ]);
-      const listed = ((await t.query('{ plans(first: 100) { totalCount nodes { code issuedOn } } }')).body.data as any).plans;
+      const listed = ((await t.query('{ plans(first: 100) { totalCount nodes { code issuedOn } } }')).body.data as any)
+        .plans;
       expect(listed.totalCount).toBe(before.plans + 1);
       expect(listed.nodes[0]).toEqual({ code, issuedOn: '2025-09-15' });
     });
 
     const base = planInput('PLACEHOLDER');
-    /** Sections nested `depth` levels: numbered 1, 1.2, 1.2.3 … or, flat, L1, L2, L3 … (a number has at most 6 parts). */
+    /** Sections nested `depth` levels: numbered 1, 1.2, 1.2.3 … or, flat, L1, L2, L3 … (a number has at most 6 parts).
+     * */
     const deep = (depth: number, flat = false): any => {
-      const number = (level: number) => (flat ? `L${level}` : Array.from({ length: level }, (_, i) => String(i + 1)).join('.'));
+      const number = (level: number) =>
+        flat ? `L${level}` : Array.from({ length: level }, (_, i) => String(i + 1)).join('.');
       let section: any = { number: number(depth), heading: `Level ${depth}` };
-      for (let level = depth - 1; level >= 1; level--) section = { number: number(level), heading: `Level ${level}`, children: [section] };
+      for (let level = depth - 1; level >= 1; level--)
+        section = { number: number(level), heading: `Level ${level}`, children: [section] };
       return section;
     };
     const refusals: [string, Record<string, unknown>, { field: string[]; code: string }[]][] = [
@@ -261,28 +371,69 @@ describe('admin writes', () => {
       ['an unknown issuer', { issuerCode: 'XX.NOBODY' }, [{ field: ['input', 'issuerCode'], code: 'NOT_FOUND' }]],
       [
         'an unknown assigned agency',
-        { sections: [{ number: 'I', heading: 'I', assignments: [{ agencyCode: 'HCM.NOBODY', role: 'LEAD' }], tasks: ['x'] }] },
+        {
+          sections: [
+            { number: 'I', heading: 'I', assignments: [{ agencyCode: 'HCM.NOBODY', role: 'LEAD' }], tasks: ['x'] },
+          ],
+        },
         [{ field: ['input', 'sections'], code: 'NOT_FOUND' }],
       ],
-      ['an unknown legal document', { legalBasis: [{ documentCode: '1/NO-SUCH', relation: 'BASED_ON' }] }, [{ field: ['input', 'legalBasis'], code: 'NOT_FOUND' }]],
+      [
+        'an unknown legal document',
+        { legalBasis: [{ documentCode: '1/NO-SUCH', relation: 'BASED_ON' }] },
+        [{ field: ['input', 'legalBasis'], code: 'NOT_FOUND' }],
+      ],
       [
         'duplicate section numbers',
-        { sections: [{ number: 'I', heading: 'A', tasks: ['x'] }, { number: 'II', heading: 'B', children: [{ number: 'I', heading: 'again', tasks: ['y'] }] }] },
+        {
+          sections: [
+            { number: 'I', heading: 'A', tasks: ['x'] },
+            { number: 'II', heading: 'B', children: [{ number: 'I', heading: 'again', tasks: ['y'] }] },
+          ],
+        },
         [{ field: ['input', 'sections'], code: 'DUPLICATE' }],
       ],
-      ['a malformed section number', { sections: [{ number: 'II..4', heading: 'x' }] }, [{ field: ['input', 'sections'], code: 'INVALID_VALUE' }]],
+      [
+        'a malformed section number',
+        { sections: [{ number: 'II..4', heading: 'x' }] },
+        [{ field: ['input', 'sections'], code: 'INVALID_VALUE' }],
+      ],
       ['no sections', { sections: [] }, [{ field: ['input', 'sections'], code: 'INVALID_VALUE' }]],
-      ['sections nested 7 levels deep', { sections: [deep(7, true)] }, [{ field: ['input', 'sections'], code: 'INVALID_VALUE' }]],
+      [
+        'sections nested 7 levels deep',
+        { sections: [deep(7, true)] },
+        [{ field: ['input', 'sections'], code: 'INVALID_VALUE' }],
+      ],
       ['a blank title', { title: '  ' }, [{ field: ['input', 'title'], code: 'INVALID_VALUE' }]],
-      ['a blank section heading', { sections: [{ number: 'I', heading: ' ' }] }, [{ field: ['input', 'sections', 'I', 'heading'], code: 'INVALID_VALUE' }]],
-      ['a blank task text', { sections: [{ number: 'I', heading: 'I', tasks: ['ok', ''] }] }, [{ field: ['input', 'sections', 'I', 'tasks'], code: 'INVALID_VALUE' }]],
-      ['a target year 1800', { targets: [{ year: 2030, text: 'ok' }, { year: 1800, text: 'too early' }] }, [{ field: ['input', 'targets', '1', 'year'], code: 'INVALID_VALUE' }]],
+      [
+        'a blank section heading',
+        { sections: [{ number: 'I', heading: ' ' }] },
+        [{ field: ['input', 'sections', 'I', 'heading'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a blank task text',
+        { sections: [{ number: 'I', heading: 'I', tasks: ['ok', ''] }] },
+        [{ field: ['input', 'sections', 'I', 'tasks'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a target year 1800',
+        {
+          targets: [
+            { year: 2030, text: 'ok' },
+            { year: 1800, text: 'too early' },
+          ],
+        },
+        [{ field: ['input', 'targets', '1', 'year'], code: 'INVALID_VALUE' }],
+      ],
     ];
 
     it.each(refusals)('refuses %s with a user error, writing nothing', async (_label, overrides, expected) => {
       const code = (overrides.code as string | undefined) ?? uniqueCode('WADM/BAD');
       const before = await counts();
-      const payload = payloadOf(await t.query(CREATE_PLAN, { input: { ...base, ...overrides, code } }, admin), 'createPlan');
+      const payload = payloadOf(
+        await t.query(CREATE_PLAN, { input: { ...base, ...overrides, code } }, admin),
+        'createPlan',
+      );
       expect(payload.plan).toBeNull();
       expect(errorKeys(payload.userErrors)).toEqual(expected);
       expect(await counts()).toEqual(before);
@@ -291,8 +442,17 @@ describe('admin writes', () => {
 
     it('accepts sections nested 6 levels deep', async () => {
       const code = uniqueCode('WADM/DEEP');
-      okPayload(await t.query(CREATE_PLAN, { input: { ...base, code, sections: [{ ...deep(6), tasks: undefined }] } }, admin), 'createPlan');
-      const plan = ((await t.query(`query($c: String!) { plan(code: $c) { section(number: "1.2.3.4.5.6") { level heading } } }`, { c: code })).body.data as any).plan;
+      okPayload(
+        await t.query(CREATE_PLAN, { input: { ...base, code, sections: [{ ...deep(6), tasks: undefined }] } }, admin),
+        'createPlan',
+      );
+      const plan = (
+        (
+          await t.query(`query($c: String!) { plan(code: $c) { section(number: "1.2.3.4.5.6") { level heading } } }`, {
+            c: code,
+          })
+        ).body.data as any
+      ).plan;
       expect(plan.section).toEqual({ level: 6, heading: 'Level 6' });
     });
   });
@@ -303,7 +463,18 @@ describe('admin writes', () => {
       const payload = okPayload(
         await t.query(
           CREATE_AGENCY,
-          { input: { clientMutationId: 'ag-1', code, name: 'Sở Thử nghiệm', nameEn: 'Department of Testing', kind: 'DEPARTMENT', jurisdictionCode: 'HCM', jurisdiction: 'Thành phố Hồ Chí Minh', validFrom: '2025-07-01' } },
+          {
+            input: {
+              clientMutationId: 'ag-1',
+              code,
+              name: 'Sở Thử nghiệm',
+              nameEn: 'Department of Testing',
+              kind: 'DEPARTMENT',
+              jurisdictionCode: 'HCM',
+              jurisdiction: 'Thành phố Hồ Chí Minh',
+              validFrom: '2025-07-01',
+            },
+          },
           admin,
         ),
         'createAgency',
@@ -323,16 +494,28 @@ describe('admin writes', () => {
       expect(await agency(code)).toEqual({ ...expected, current: { code }, successors: [], predecessors: [] });
     });
 
-    const agencyInput = { name: 'Sở', kind: 'DEPARTMENT', jurisdictionCode: 'HCM', jurisdiction: 'Thành phố Hồ Chí Minh' };
+    const agencyInput = {
+      name: 'Sở',
+      kind: 'DEPARTMENT',
+      jurisdictionCode: 'HCM',
+      jurisdiction: 'Thành phố Hồ Chí Minh',
+    };
     it.each([
       ['an existing code', { code: 'HCM.SXD' }, [{ field: ['input', 'code'], code: 'DUPLICATE' }]],
       ['a code with a space', { code: 'HCM SXD2' }, [{ field: ['input', 'code'], code: 'INVALID_VALUE' }]],
       ['a code starting with "."', { code: '.HCM' }, [{ field: ['input', 'code'], code: 'INVALID_VALUE' }]],
       ['a blank name', { code: 'HCM.BLANK', name: ' ' }, [{ field: ['input', 'name'], code: 'INVALID_VALUE' }]],
-      ['validTo not after validFrom', { code: 'HCM.DATES', validFrom: '2025-07-01', validTo: '2025-07-01' }, [{ field: ['input', 'validTo'], code: 'INVALID_VALUE' }]],
+      [
+        'validTo not after validFrom',
+        { code: 'HCM.DATES', validFrom: '2025-07-01', validTo: '2025-07-01' },
+        [{ field: ['input', 'validTo'], code: 'INVALID_VALUE' }],
+      ],
     ])('refuses %s, writing nothing', async (_label, overrides, expected) => {
       const before = await counts();
-      const payload = payloadOf(await t.query(CREATE_AGENCY, { input: { ...agencyInput, ...overrides } }, admin), 'createAgency');
+      const payload = payloadOf(
+        await t.query(CREATE_AGENCY, { input: { ...agencyInput, ...overrides } }, admin),
+        'createAgency',
+      );
       expect(payload.agency).toBeNull();
       expect(errorKeys(payload.userErrors)).toEqual(expected);
       expect(await counts()).toEqual(before);
@@ -342,7 +525,19 @@ describe('admin writes', () => {
   describe('recordAgencySuccession', () => {
     beforeAll(async () => {
       okPayload(
-        await t.query(CREATE_AGENCY, { input: { code: 'HCM.TEST', name: 'Sở Thử nghiệm Thành phố', kind: 'DEPARTMENT', jurisdictionCode: 'HCM', jurisdiction: 'Thành phố Hồ Chí Minh' } }, admin),
+        await t.query(
+          CREATE_AGENCY,
+          {
+            input: {
+              code: 'HCM.TEST',
+              name: 'Sở Thử nghiệm Thành phố',
+              kind: 'DEPARTMENT',
+              jurisdictionCode: 'HCM',
+              jurisdiction: 'Thành phố Hồ Chí Minh',
+            },
+          },
+          admin,
+        ),
         'createAgency',
       );
     });
@@ -398,14 +593,27 @@ describe('admin writes', () => {
         },
       ]);
       // The whole chain BD.SGTVT → BD.SXD → HCM.SXD → HCM.TEST now ends at HCM.TEST.
-      for (const code of ['BD.SGTVT', 'BD.SXD', 'HCM.SXD', 'HCM.TEST']) expect({ code, current: (await agency(code)).current.code }).toEqual({ code, current: 'HCM.TEST' });
+      for (const code of ['BD.SGTVT', 'BD.SXD', 'HCM.SXD', 'HCM.TEST'])
+        expect({ code, current: (await agency(code)).current.code }).toEqual({ code, current: 'HCM.TEST' });
       expect((await agency('BD.SKHDT')).current).toEqual({ code: 'HCM.STC' });
     });
 
     it('refuses a succession that would make a loop (HCM.TEST → BD.SGTVT) with INVALID_VALUE, writing nothing', async () => {
       const before = await counts();
       const payload = payloadOf(
-        await t.query(RECORD_SUCCESSION, { input: { predecessorCode: 'HCM.TEST', successorCode: 'BD.SGTVT', kind: 'TRANSFER', effectiveOn: '2026-02-01', reason: 'Back.' } }, admin),
+        await t.query(
+          RECORD_SUCCESSION,
+          {
+            input: {
+              predecessorCode: 'HCM.TEST',
+              successorCode: 'BD.SGTVT',
+              kind: 'TRANSFER',
+              effectiveOn: '2026-02-01',
+              reason: 'Back.',
+            },
+          },
+          admin,
+        ),
         'recordAgencySuccession',
       );
       expect([payload.predecessor, payload.successor]).toEqual([null, null]);
@@ -416,14 +624,38 @@ describe('admin writes', () => {
     });
 
     it.each([
-      ['the same succession again', { predecessorCode: 'HCM.SXD', successorCode: 'HCM.TEST', effectiveOn: '2026-01-01' }, [{ field: ['input', 'successorCode'], code: 'DUPLICATE' }]],
-      ['an unknown predecessor', { predecessorCode: 'HCM.NOBODY', successorCode: 'HCM.TEST' }, [{ field: ['input', 'predecessorCode'], code: 'NOT_FOUND' }]],
-      ['an unknown successor', { predecessorCode: 'HCM.SCT', successorCode: 'HCM.NOBODY' }, [{ field: ['input', 'successorCode'], code: 'NOT_FOUND' }]],
-      ['an unknown document', { predecessorCode: 'HCM.SCT', successorCode: 'HCM.TEST', documentCode: '9/NO-SUCH' }, [{ field: ['input', 'documentCode'], code: 'NOT_FOUND' }]],
-      ['an agency succeeding itself', { predecessorCode: 'HCM.SCT', successorCode: 'HCM.SCT' }, [{ field: ['input', 'successorCode'], code: 'INVALID_VALUE' }]],
-      ['a blank reason', { predecessorCode: 'HCM.SCT', successorCode: 'HCM.TEST', reason: ' ' }, [{ field: ['input', 'reason'], code: 'INVALID_VALUE' }]],
       [
-        'an effectiveOn not after the predecessor\'s validFrom',
+        'the same succession again',
+        { predecessorCode: 'HCM.SXD', successorCode: 'HCM.TEST', effectiveOn: '2026-01-01' },
+        [{ field: ['input', 'successorCode'], code: 'DUPLICATE' }],
+      ],
+      [
+        'an unknown predecessor',
+        { predecessorCode: 'HCM.NOBODY', successorCode: 'HCM.TEST' },
+        [{ field: ['input', 'predecessorCode'], code: 'NOT_FOUND' }],
+      ],
+      [
+        'an unknown successor',
+        { predecessorCode: 'HCM.SCT', successorCode: 'HCM.NOBODY' },
+        [{ field: ['input', 'successorCode'], code: 'NOT_FOUND' }],
+      ],
+      [
+        'an unknown document',
+        { predecessorCode: 'HCM.SCT', successorCode: 'HCM.TEST', documentCode: '9/NO-SUCH' },
+        [{ field: ['input', 'documentCode'], code: 'NOT_FOUND' }],
+      ],
+      [
+        'an agency succeeding itself',
+        { predecessorCode: 'HCM.SCT', successorCode: 'HCM.SCT' },
+        [{ field: ['input', 'successorCode'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a blank reason',
+        { predecessorCode: 'HCM.SCT', successorCode: 'HCM.TEST', reason: ' ' },
+        [{ field: ['input', 'reason'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        "an effectiveOn not after the predecessor's validFrom",
         { predecessorCode: 'BD.SNNMT', successorCode: 'HCM.TEST', effectiveOn: '2025-02-01' },
         [{ field: ['input', 'effectiveOn'], code: 'INVALID_VALUE' }],
       ],
@@ -431,7 +663,11 @@ describe('admin writes', () => {
       const before = await counts();
       const snnmt = await agency('BD.SNNMT');
       const payload = payloadOf(
-        await t.query(RECORD_SUCCESSION, { input: { kind: 'TRANSFER', effectiveOn: '2026-03-01', reason: 'Test.', ...overrides } }, admin),
+        await t.query(
+          RECORD_SUCCESSION,
+          { input: { kind: 'TRANSFER', effectiveOn: '2026-03-01', reason: 'Test.', ...overrides } },
+          admin,
+        ),
         'recordAgencySuccession',
       );
       expect(errorKeys(payload.userErrors)).toEqual(expected);
@@ -443,18 +679,41 @@ describe('admin writes', () => {
       const a = uniqueCode('HCM.OPEN');
       const b = uniqueCode('HCM.NEXT');
       for (const code of [a, b]) {
-        okPayload(await t.query(CREATE_AGENCY, { input: { code, name: code, kind: 'OTHER', jurisdictionCode: 'HCM', jurisdiction: 'TP.HCM' } }, admin), 'createAgency');
+        okPayload(
+          await t.query(
+            CREATE_AGENCY,
+            { input: { code, name: code, kind: 'OTHER', jurisdictionCode: 'HCM', jurisdiction: 'TP.HCM' } },
+            admin,
+          ),
+          'createAgency',
+        );
       }
       const payload = okPayload(
         await t.query(
           RECORD_SUCCESSION,
-          { input: { predecessorCode: a, successorCode: b, kind: 'SPLIT', effectiveOn: '2026-04-01', dateInferred: true, reason: 'Split.', closePredecessor: false } },
+          {
+            input: {
+              predecessorCode: a,
+              successorCode: b,
+              kind: 'SPLIT',
+              effectiveOn: '2026-04-01',
+              dateInferred: true,
+              reason: 'Split.',
+              closePredecessor: false,
+            },
+          },
           admin,
         ),
         'recordAgencySuccession',
       );
       expect(payload.predecessor).toMatchObject({ code: a, validTo: null, current: { code: b } });
-      expect((await agency(a)).successors[0]).toMatchObject({ agency: { code: b }, kind: 'SPLIT', dateInferred: true, document: null, sources: [] });
+      expect((await agency(a)).successors[0]).toMatchObject({
+        agency: { code: b },
+        kind: 'SPLIT',
+        dateInferred: true,
+        document: null,
+        sources: [],
+      });
     });
   });
 });

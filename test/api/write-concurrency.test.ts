@@ -42,13 +42,32 @@ describe('concurrent writes and rolled-back transactions', () => {
   });
 
   const auditEntries = (projectId: string, action: string) =>
-    scalar(t, `select count(*)::int from audit_log where entity_type = 'Project' and entity_id = ${databaseId(projectId)} and action = '${action}'`);
+    scalar(
+      t,
+      `select count(*)::int from audit_log where entity_type = 'Project' and entity_id = ${databaseId(projectId)} and action = '${action}'`,
+    );
 
   it(`lets exactly one of ${N} concurrent changeProjectStatus calls from the same version win; ${N - 1} get VERSION_CONFLICT`, async () => {
-    const project = await createProject(t, projectInput(uniqueCode('WC-STATUS'), { statusEffectiveOn: '2024-01-01' }), planner);
+    const project = await createProject(
+      t,
+      projectInput(uniqueCode('WC-STATUS'), { statusEffectiveOn: '2024-01-01' }),
+      planner,
+    );
     const responses = await Promise.all(
       Array.from({ length: N }, (_, i) =>
-        t.query(CHANGE_STATUS, { input: { projectId: project.id, status: 'PREPARATION', effectiveOn: today(), note: `attempt ${i}`, expectedVersion: 1 } }, planner),
+        t.query(
+          CHANGE_STATUS,
+          {
+            input: {
+              projectId: project.id,
+              status: 'PREPARATION',
+              effectiveOn: today(),
+              note: `attempt ${i}`,
+              expectedVersion: 1,
+            },
+          },
+          planner,
+        ),
       ),
     );
     expect(responses.map((r) => [r.status, r.body.errors ?? null])).toEqual(responses.map(() => [200, null]));
@@ -57,7 +76,10 @@ describe('concurrent writes and rolled-back transactions', () => {
     const losers = payloads.filter((p) => p.userErrors.length > 0);
     expect(winners).toHaveLength(1);
     expect(losers.map((p) => ({ project: p.project, errors: errorKeys(p.userErrors) }))).toEqual(
-      Array.from({ length: N - 1 }, () => ({ project: null, errors: [{ field: ['input', 'expectedVersion'], code: 'VERSION_CONFLICT' }] })),
+      Array.from({ length: N - 1 }, () => ({
+        project: null,
+        errors: [{ field: ['input', 'expectedVersion'], code: 'VERSION_CONFLICT' }],
+      })),
     );
     const winner = winners[0];
     expect(winner.project.version).toBe(2);
@@ -69,18 +91,40 @@ describe('concurrent writes and rolled-back transactions', () => {
       ['PLANNED', 'Status when the project was recorded.'],
       ['PREPARATION', winner.statusChange.note],
     ]);
-    expect(await scalar(t, `select count(*)::int from project_status_changes where project_id = ${databaseId(project.id)}`)).toBe(2);
+    expect(
+      await scalar(t, `select count(*)::int from project_status_changes where project_id = ${databaseId(project.id)}`),
+    ).toBe(2);
     expect(await auditEntries(project.id, 'changeProjectStatus')).toBe(1);
   });
 
   it(`lets exactly one of ${N} concurrent setProjectFunding calls win, and the allocations are exactly the winner's`, async () => {
     const project = await createProject(t, projectInput(uniqueCode('WC-FUND')), planner);
     const allocationsOf = (i: number) => [
-      { sourceCode: 'PROVINCIAL_BUDGET', amount: `${i + 1}000000.5`, currency: 'VND', status: 'PLANNED', note: `attempt ${i}` },
-      { sourceCode: 'ODA', amount: `${i + 1}.25`, currency: 'USD', rateToVnd: '25000', rateDate: '2025-01-10', status: 'COMMITTED', financier: `Lender ${i}` },
+      {
+        sourceCode: 'PROVINCIAL_BUDGET',
+        amount: `${i + 1}000000.5`,
+        currency: 'VND',
+        status: 'PLANNED',
+        note: `attempt ${i}`,
+      },
+      {
+        sourceCode: 'ODA',
+        amount: `${i + 1}.25`,
+        currency: 'USD',
+        rateToVnd: '25000',
+        rateDate: '2025-01-10',
+        status: 'COMMITTED',
+        financier: `Lender ${i}`,
+      },
     ];
     const responses = await Promise.all(
-      Array.from({ length: N }, (_, i) => t.query(SET_FUNDING, { input: { projectId: project.id, expectedVersion: 1, allocations: allocationsOf(i) } }, planner)),
+      Array.from({ length: N }, (_, i) =>
+        t.query(
+          SET_FUNDING,
+          { input: { projectId: project.id, expectedVersion: 1, allocations: allocationsOf(i) } },
+          planner,
+        ),
+      ),
     );
     expect(responses.map((r) => [r.status, r.body.errors ?? null])).toEqual(responses.map(() => [200, null]));
     const payloads = responses.map((r) => (r.body.data as any).setProjectFunding);
@@ -92,21 +136,48 @@ describe('concurrent writes and rolled-back transactions', () => {
     const w = winnerIndexes[0];
     const read = await projectByCode(t, project.code);
     expect(read.version).toBe(2);
-    expect(read.funding.map((f: any) => ({ source: f.source.code, amount: f.amount, note: f.note, financier: f.financier }))).toEqual(
-      allocationsOf(w).map((a) => ({ source: a.sourceCode, amount: { amount: trimDec(a.amount), currency: a.currency }, note: a.note ?? null, financier: a.financier ?? null })),
+    expect(
+      read.funding.map((f: any) => ({ source: f.source.code, amount: f.amount, note: f.note, financier: f.financier })),
+    ).toEqual(
+      allocationsOf(w).map((a) => ({
+        source: a.sourceCode,
+        amount: { amount: trimDec(a.amount), currency: a.currency },
+        note: a.note ?? null,
+        financier: a.financier ?? null,
+      })),
     );
     expect(read).toEqual(payloads[w].project);
-    expect(await scalar(t, `select count(*)::int from funding_allocations where project_id = ${databaseId(project.id)}`)).toBe(2);
+    expect(
+      await scalar(t, `select count(*)::int from funding_allocations where project_id = ${databaseId(project.id)}`),
+    ).toBe(2);
     expect(await auditEntries(project.id, 'setProjectFunding')).toBe(1);
   });
 
   it(`lets exactly one of ${N} concurrent writes of different kinds (status, funding) from the same version win`, async () => {
-    const project = await createProject(t, projectInput(uniqueCode('WC-MIXED'), { statusEffectiveOn: '2024-01-01' }), planner);
+    const project = await createProject(
+      t,
+      projectInput(uniqueCode('WC-MIXED'), { statusEffectiveOn: '2024-01-01' }),
+      planner,
+    );
     const responses = await Promise.all(
       Array.from({ length: N }, (_, i) =>
         i % 2 === 0
-          ? t.query(CHANGE_STATUS, { input: { projectId: project.id, status: 'APPROVED', effectiveOn: today(), expectedVersion: 1 } }, planner)
-          : t.query(SET_FUNDING, { input: { projectId: project.id, expectedVersion: 1, allocations: [{ sourceCode: 'PPP', amount: `${i}`, currency: 'VND', status: 'PLANNED' }] } }, planner),
+          ? t.query(
+              CHANGE_STATUS,
+              { input: { projectId: project.id, status: 'APPROVED', effectiveOn: today(), expectedVersion: 1 } },
+              planner,
+            )
+          : t.query(
+              SET_FUNDING,
+              {
+                input: {
+                  projectId: project.id,
+                  expectedVersion: 1,
+                  allocations: [{ sourceCode: 'PPP', amount: `${i}`, currency: 'VND', status: 'PLANNED' }],
+                },
+              },
+              planner,
+            ),
       ),
     );
     const payloads = responses.map((r) => {
@@ -121,13 +192,27 @@ describe('concurrent writes and rolled-back transactions', () => {
     const statusWon = read.status === 'APPROVED';
     expect(read.statusHistory).toHaveLength(statusWon ? 2 : 1);
     expect(read.funding).toHaveLength(statusWon ? 0 : 1);
-    expect(await scalar(t, `select count(*)::int from audit_log where entity_id = ${databaseId(project.id)} and action <> 'createProject'`)).toBe(1);
+    expect(
+      await scalar(
+        t,
+        `select count(*)::int from audit_log where entity_id = ${databaseId(project.id)} and action <> 'createProject'`,
+      ),
+    ).toBe(1);
   });
 
   it('with the same Idempotency-Key sent 5 times at once, runs the write once', async () => {
-    const project = await createProject(t, projectInput(uniqueCode('WC-IDEM'), { statusEffectiveOn: '2024-01-01' }), planner);
-    const body = JSON.stringify({ query: CHANGE_STATUS, variables: { input: { projectId: project.id, status: 'SUSPENDED', effectiveOn: today(), expectedVersion: 1 } } });
-    const responses = await Promise.all(Array.from({ length: 5 }, () => rawPost(t, body, { ...planner, 'idempotency-key': `wc-idem-${project.code}` })));
+    const project = await createProject(
+      t,
+      projectInput(uniqueCode('WC-IDEM'), { statusEffectiveOn: '2024-01-01' }),
+      planner,
+    );
+    const body = JSON.stringify({
+      query: CHANGE_STATUS,
+      variables: { input: { projectId: project.id, status: 'SUSPENDED', effectiveOn: today(), expectedVersion: 1 } },
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => rawPost(t, body, { ...planner, 'idempotency-key': `wc-idem-${project.code}` })),
+    );
     const ran = responses.filter((r) => r.status === 200 && r.headers.get('idempotent-replayed') !== 'true');
     expect(ran).toHaveLength(1);
     for (const r of responses) {
@@ -148,9 +233,14 @@ describe('concurrent writes and rolled-back transactions', () => {
 
   it('creates a project once when the same new code is sent concurrently: the others get DUPLICATE, not an internal error', async () => {
     const code = uniqueCode('WC-SAME');
-    const responses = await Promise.all(Array.from({ length: 10 }, () => t.query(CREATE_PROJECT, { input: projectInput(code) }, planner)));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => t.query(CREATE_PROJECT, { input: projectInput(code) }, planner)),
+    );
     expect(await scalar(t, `select count(*)::int from projects where code = '${code}'`)).toBe(1);
-    const outcomes = responses.map((r) => r.body.errors?.[0]?.extensions?.code ?? (r.body.data as any).createProject.userErrors[0]?.code ?? 'CREATED');
+    const outcomes = responses.map(
+      (r) =>
+        r.body.errors?.[0]?.extensions?.code ?? (r.body.data as any).createProject.userErrors[0]?.code ?? 'CREATED',
+    );
     expect(outcomes.sort()).toEqual(['CREATED', ...Array.from({ length: 9 }, () => 'DUPLICATE')]);
   });
 
@@ -177,9 +267,21 @@ describe('concurrent writes and rolled-back transactions', () => {
       const body = JSON.parse(response.text);
       expect(body.data).toBeNull();
       expect(body.errors).toHaveLength(1);
-      expect(body.errors[0]).toMatchObject({ message: 'Internal server error', path: [field], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(body.errors[0]).toMatchObject({
+        message: 'Internal server error',
+        path: [field],
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
       expect(Object.keys(body.errors[0].extensions)).toEqual(['code']);
-      for (const leak of ['audit store unavailable', 'fail_audit', 'audit_log', 'insert into', 'plpgsql', 'stacktrace', 'exception']) {
+      for (const leak of [
+        'audit store unavailable',
+        'fail_audit',
+        'audit_log',
+        'insert into',
+        'plpgsql',
+        'stacktrace',
+        'exception',
+      ]) {
         expect(response.text.toLowerCase()).not.toContain(leak);
       }
     };
@@ -189,7 +291,17 @@ describe('concurrent writes and rolled-back transactions', () => {
     it('rolls back setProjectFunding when its audit entry cannot be written: allocations, version, updated_at and audit_log unchanged', async () => {
       const project = await createProject(t, projectInput(uniqueCode('WC-ROLLF')), planner);
       okPayload(
-        await t.query(SET_FUNDING, { input: { projectId: project.id, expectedVersion: 1, allocations: [{ sourceCode: 'ODA', amount: '10', currency: 'VND', status: 'PLANNED' }] } }, planner),
+        await t.query(
+          SET_FUNDING,
+          {
+            input: {
+              projectId: project.id,
+              expectedVersion: 1,
+              allocations: [{ sourceCode: 'ODA', amount: '10', currency: 'VND', status: 'PLANNED' }],
+            },
+          },
+          planner,
+        ),
         'setProjectFunding',
       );
       const id = databaseId(project.id);
@@ -205,9 +317,23 @@ describe('concurrent writes and rolled-back transactions', () => {
                 amount: '1000000',
                 currency: 'VND',
                 status: 'COMMITTED',
-                sources: [{ url: `https://example.org/never-stored-${project.code}`, title: 'Never stored', retrievedOn: '2025-06-01', confidence: 'LOW' }],
+                sources: [
+                  {
+                    url: `https://example.org/never-stored-${project.code}`,
+                    title: 'Never stored',
+                    retrievedOn: '2025-06-01',
+                    confidence: 'LOW',
+                  },
+                ],
               },
-              { sourceCode: 'CENTRAL_BUDGET', amount: '5', currency: 'USD', rateToVnd: '25000', rateDate: '2025-01-10', status: 'PLANNED' },
+              {
+                sourceCode: 'CENTRAL_BUDGET',
+                amount: '5',
+                currency: 'USD',
+                rateToVnd: '25000',
+                rateDate: '2025-01-10',
+                status: 'PLANNED',
+              },
             ],
           },
         },
@@ -231,7 +357,11 @@ describe('concurrent writes and rolled-back transactions', () => {
     });
 
     it('rolls back changeProjectStatus when its audit entry cannot be written: no status change row, status and version unchanged', async () => {
-      const project = await createProject(t, projectInput(uniqueCode('WC-ROLLS'), { statusEffectiveOn: '2024-01-01' }), planner);
+      const project = await createProject(
+        t,
+        projectInput(uniqueCode('WC-ROLLS'), { statusEffectiveOn: '2024-01-01' }),
+        planner,
+      );
       const id = databaseId(project.id);
       const body = JSON.stringify({
         query: CHANGE_STATUS,
@@ -242,7 +372,14 @@ describe('concurrent writes and rolled-back transactions', () => {
             effectiveOn: today(),
             expectedVersion: 1,
             note: 'Approved.',
-            sources: [{ url: `https://example.org/approval-${project.code}`, title: 'Approval', retrievedOn: '2025-06-01', confidence: 'HIGH' }],
+            sources: [
+              {
+                url: `https://example.org/approval-${project.code}`,
+                title: 'Approval',
+                retrievedOn: '2025-06-01',
+                confidence: 'HIGH',
+              },
+            ],
           },
         },
       });
@@ -252,20 +389,36 @@ describe('concurrent writes and rolled-back transactions', () => {
       expectMaskedInternalError(failed, 'changeProjectStatus');
       expect(await everything(id)).toEqual(before);
       const read = await projectByCode(t, project.code);
-      expect({ status: read.status, version: read.version, history: read.statusHistory.length }).toEqual({ status: 'PLANNED', version: 1, history: 1 });
+      expect({ status: read.status, version: read.version, history: read.statusHistory.length }).toEqual({
+        status: 'PLANNED',
+        version: 1,
+        history: 1,
+      });
 
       await dropTrigger();
       const retried = JSON.parse((await rawPost(t, body, planner)).text).data.changeProjectStatus;
       expect(retried.userErrors).toEqual([]);
       expect(retried.project).toMatchObject({ status: 'APPROVED', version: 2 });
-      expect(retried.statusChange).toMatchObject({ status: 'APPROVED', note: 'Approved.', sources: [{ title: 'Approval' }] });
+      expect(retried.statusChange).toMatchObject({
+        status: 'APPROVED',
+        note: 'Approved.',
+        sources: [{ title: 'Approval' }],
+      });
     });
 
     it('rolls back only the failing kind of write: other writes go through while the trigger is installed', async () => {
-      const project = await createProject(t, projectInput(uniqueCode('WC-OTHER'), { statusEffectiveOn: '2024-01-01' }), planner);
+      const project = await createProject(
+        t,
+        projectInput(uniqueCode('WC-OTHER'), { statusEffectiveOn: '2024-01-01' }),
+        planner,
+      );
       await installTrigger('setProjectFunding');
       const payload = okPayload(
-        await t.query(CHANGE_STATUS, { input: { projectId: project.id, status: 'PREPARATION', effectiveOn: today(), expectedVersion: 1 } }, planner),
+        await t.query(
+          CHANGE_STATUS,
+          { input: { projectId: project.id, status: 'PREPARATION', effectiveOn: today(), expectedVersion: 1 } },
+          planner,
+        ),
         'changeProjectStatus',
       );
       expect(payload.project.version).toBe(2);

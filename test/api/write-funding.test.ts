@@ -71,7 +71,11 @@ function expectedMix(allocations: AllocationIn[]) {
       allocationCount: e.allocationCount,
       unknownCount: e.unknownCount,
     }))
-    .sort((a, b) => compareDec(b.amount.amount, a.amount.amount) || SOURCE_ORDER.indexOf(a.source.code) - SOURCE_ORDER.indexOf(b.source.code));
+    .sort(
+      (a, b) =>
+        compareDec(b.amount.amount, a.amount.amount) ||
+        SOURCE_ORDER.indexOf(a.source.code) - SOURCE_ORDER.indexOf(b.source.code),
+    );
   const unknown = allocations.length - known.length;
   return {
     total: { amount: total, currency: 'VND' },
@@ -94,13 +98,45 @@ const MIXED: AllocationIn[] = [
     status: 'COMMITTED',
     fiscalYear: 2025,
     note: 'IDA credit',
-    sources: [{ url: 'https://example.org/wb-loan', title: 'Loan agreement', retrievedOn: '2025-06-01', confidence: 'HIGH' }],
+    sources: [
+      { url: 'https://example.org/wb-loan', title: 'Loan agreement', retrievedOn: '2025-06-01', confidence: 'HIGH' },
+    ],
   },
   { sourceCode: 'PROVINCIAL_BUDGET', amount: '50000000000.5', currency: 'VND', status: 'PLANNED' },
-  { sourceCode: 'CENTRAL_BUDGET', financier: 'JICA', amount: '987654321.01', currency: 'JPY', rateToVnd: '171.987654', rateDate: '2025-02-03', status: 'PROPOSED' },
-  { sourceCode: 'PPP', amount: null, currency: 'USD', status: 'PROPOSED', note: 'Investor not chosen; amount unknown.' },
-  { sourceCode: 'OTHER', amount: '10.05', currency: 'JPY', rateToVnd: '171.987654', rateDate: '2025-02-03', status: 'DISBURSED', fiscalYear: 2024 },
-  { sourceCode: 'ODA', financier: 'ADB', amount: '0.01', currency: 'EUR', rateToVnd: '27000.5', rateDate: '2025-03-01', status: 'PLANNED' },
+  {
+    sourceCode: 'CENTRAL_BUDGET',
+    financier: 'JICA',
+    amount: '987654321.01',
+    currency: 'JPY',
+    rateToVnd: '171.987654',
+    rateDate: '2025-02-03',
+    status: 'PROPOSED',
+  },
+  {
+    sourceCode: 'PPP',
+    amount: null,
+    currency: 'USD',
+    status: 'PROPOSED',
+    note: 'Investor not chosen; amount unknown.',
+  },
+  {
+    sourceCode: 'OTHER',
+    amount: '10.05',
+    currency: 'JPY',
+    rateToVnd: '171.987654',
+    rateDate: '2025-02-03',
+    status: 'DISBURSED',
+    fiscalYear: 2024,
+  },
+  {
+    sourceCode: 'ODA',
+    financier: 'ADB',
+    amount: '0.01',
+    currency: 'EUR',
+    rateToVnd: '27000.5',
+    rateDate: '2025-03-01',
+    status: 'PLANNED',
+  },
 ];
 
 describe('setProjectFunding', () => {
@@ -118,7 +154,8 @@ describe('setProjectFunding', () => {
 
   const setFunding = (projectId: string, expectedVersion: number, allocations: unknown[]) =>
     t.query(SET_FUNDING, { input: { projectId, expectedVersion, allocations } }, planner);
-  const fresh = (extra: Record<string, unknown> = {}) => createProject(t, projectInput(uniqueCode('WF'), extra), planner);
+  const fresh = (extra: Record<string, unknown> = {}) =>
+    createProject(t, projectInput(uniqueCode('WF'), extra), planner);
 
   it('lists the funding sources in the order ties of shares follow', async () => {
     const response = await t.query('{ fundingSources { code } }');
@@ -127,7 +164,12 @@ describe('setProjectFunding', () => {
 
   it('replaces all allocations in one go: mixed VND, USD, JPY and EUR with amountVnd = amount × rate rounded to 2 decimals', async () => {
     const project = await fresh();
-    okPayload(await setFunding(project.id, 1, [{ sourceCode: 'LAND_VALUE_CAPTURE', amount: '999', currency: 'VND', status: 'PLANNED' }]), 'setProjectFunding');
+    okPayload(
+      await setFunding(project.id, 1, [
+        { sourceCode: 'LAND_VALUE_CAPTURE', amount: '999', currency: 'VND', status: 'PLANNED' },
+      ]),
+      'setProjectFunding',
+    );
     const payload = okPayload(await setFunding(project.id, 2, MIXED), 'setProjectFunding');
     expect(payload.project.version).toBe(3);
     expect(payload.project.funding).toEqual(
@@ -146,9 +188,16 @@ describe('setProjectFunding', () => {
         sources: ((a.sources as any[]) ?? []).map((s) => ({ url: s.url, title: s.title })),
       })),
     );
-    // Hand-checked figures: 1234567.89 × 25432.123456 = 31397682993.2866… → .29; 987654321.01 × 171.987654 = 169864349633.4728… → .47;
-    // 10.05 × 171.987654 = 1728.4759… → .48; 0.01 × 27000.5 = 270.005 → 270.01 (half up).
-    expect(payload.project.funding.map((f: any) => f.amountVnd)).toEqual(['31397682993.29', '50000000000.5', '169864349633.47', null, '1728.48', '270.01']);
+    // Hand-checked figures: 1234567.89 × 25432.123456 = 31397682993.2866… → .29; 987654321.01 × 171.987654 =
+    // 169864349633.4728… → .47; 10.05 × 171.987654 = 1728.4759… → .48; 0.01 × 27000.5 = 270.005 → 270.01 (half up).
+    expect(payload.project.funding.map((f: any) => f.amountVnd)).toEqual([
+      '31397682993.29',
+      '50000000000.5',
+      '169864349633.47',
+      null,
+      '1728.48',
+      '270.01',
+    ]);
     expect(payload.project.fundingMix).toEqual(expectedMix(MIXED));
     expect(payload.project.fundingMix.total.amount).toBe('251262034625.75');
     expect(payload.project.fundingMix.knownShare).toBe(ratio6('5', '6'));
@@ -166,8 +215,20 @@ describe('setProjectFunding', () => {
     expect(payload.project.fundingMix).toEqual({
       total: { amount: '0', currency: 'VND' },
       shares: [
-        { source: { code: 'CENTRAL_BUDGET' }, amount: { amount: '0', currency: 'VND' }, share: null, allocationCount: 1, unknownCount: 1 },
-        { source: { code: 'PROVINCIAL_BUDGET' }, amount: { amount: '0', currency: 'VND' }, share: null, allocationCount: 1, unknownCount: 1 },
+        {
+          source: { code: 'CENTRAL_BUDGET' },
+          amount: { amount: '0', currency: 'VND' },
+          share: null,
+          allocationCount: 1,
+          unknownCount: 1,
+        },
+        {
+          source: { code: 'PROVINCIAL_BUDGET' },
+          amount: { amount: '0', currency: 'VND' },
+          share: null,
+          allocationCount: 1,
+          unknownCount: 1,
+        },
       ],
       knownShare: '0',
       allocationCount: 2,
@@ -177,8 +238,19 @@ describe('setProjectFunding', () => {
     // The seeded BD-RR3 has the same two unknown allocations and the same mix.
     expect((await projectByCode(t, 'BD-RR3')).fundingMix).toEqual(payload.project.fundingMix);
 
-    const half = okPayload(await setFunding(project.id, 2, [unknown[0], { sourceCode: 'PPP', amount: '300', currency: 'VND', status: 'COMMITTED' }]), 'setProjectFunding');
-    expect(half.project.fundingMix).toMatchObject({ total: { amount: '300', currency: 'VND' }, knownShare: '0.5', allocationCount: 2, unknownCount: 1 });
+    const half = okPayload(
+      await setFunding(project.id, 2, [
+        unknown[0],
+        { sourceCode: 'PPP', amount: '300', currency: 'VND', status: 'COMMITTED' },
+      ]),
+      'setProjectFunding',
+    );
+    expect(half.project.fundingMix).toMatchObject({
+      total: { amount: '300', currency: 'VND' },
+      knownShare: '0.5',
+      allocationCount: 2,
+      unknownCount: 1,
+    });
     expect(half.project.funding.map((f: any) => f.amountVnd)).toEqual([null, '300']);
   });
 
@@ -188,15 +260,55 @@ describe('setProjectFunding', () => {
     const payload = okPayload(await setFunding(project.id, 2, []), 'setProjectFunding');
     expect(payload.project.funding).toEqual([]);
     expect(payload.project.version).toBe(3);
-    expect(payload.project.fundingMix).toEqual({ total: { amount: '0', currency: 'VND' }, shares: [], knownShare: '0', allocationCount: 0, unknownCount: 0 });
+    expect(payload.project.fundingMix).toEqual({
+      total: { amount: '0', currency: 'VND' },
+      shares: [],
+      knownShare: '0',
+      allocationCount: 0,
+      unknownCount: 0,
+    });
   });
 
   it("changes the task's and the plan's funding mix by exactly the project's allocations", async () => {
     const MIX_VIEW = /* GraphQL */ `
       query MixView($plan: String!) {
         plan(code: $plan) {
-          fundingMix { total { amount } allocationCount unknownCount shares { source { code } amount { amount } allocationCount unknownCount } }
-          task(code: "II.4.d.1") { fundingMix { total { amount } allocationCount unknownCount shares { source { code } amount { amount } allocationCount unknownCount } } }
+          fundingMix {
+            total {
+              amount
+            }
+            allocationCount
+            unknownCount
+            shares {
+              source {
+                code
+              }
+              amount {
+                amount
+              }
+              allocationCount
+              unknownCount
+            }
+          }
+          task(code: "II.4.d.1") {
+            fundingMix {
+              total {
+                amount
+              }
+              allocationCount
+              unknownCount
+              shares {
+                source {
+                  code
+                }
+                amount {
+                  amount
+                }
+                allocationCount
+                unknownCount
+              }
+            }
+          }
         }
       }
     `;
@@ -210,16 +322,28 @@ describe('setProjectFunding', () => {
       total: { amount: m.total.amount },
       allocationCount: m.allocationCount,
       unknownCount: m.unknownCount,
-      shares: m.shares.map((s) => ({ source: s.source, amount: { amount: s.amount.amount }, allocationCount: s.allocationCount, unknownCount: s.unknownCount })),
+      shares: m.shares.map((s) => ({
+        source: s.source,
+        amount: { amount: s.amount.amount },
+        allocationCount: s.allocationCount,
+        unknownCount: s.unknownCount,
+      })),
     });
     expect(after.task.fundingMix).toEqual(brief(mix));
     expect(after.fundingMix.total.amount).toBe(addDec(before.fundingMix.total.amount, mix.total.amount));
     expect(after.fundingMix.allocationCount).toBe(before.fundingMix.allocationCount + MIXED.length);
     expect(after.fundingMix.unknownCount).toBe(before.fundingMix.unknownCount + 1);
     for (const share of mix.shares) {
-      const old = before.fundingMix.shares.find((s: any) => s.source.code === share.source.code) ?? { amount: { amount: '0' }, allocationCount: 0 };
+      const old = before.fundingMix.shares.find((s: any) => s.source.code === share.source.code) ?? {
+        amount: { amount: '0' },
+        allocationCount: 0,
+      };
       const now = after.fundingMix.shares.find((s: any) => s.source.code === share.source.code);
-      expect({ code: share.source.code, amount: subDec(now.amount.amount, old.amount.amount), count: now.allocationCount - old.allocationCount }).toEqual({
+      expect({
+        code: share.source.code,
+        amount: subDec(now.amount.amount, old.amount.amount),
+        count: now.allocationCount - old.allocationCount,
+      }).toEqual({
         code: share.source.code,
         amount: share.amount.amount,
         count: share.allocationCount,
@@ -231,25 +355,97 @@ describe('setProjectFunding', () => {
   });
 
   const valid = { sourceCode: 'PROVINCIAL_BUDGET', amount: '1000', currency: 'VND', status: 'PLANNED' };
-  const usd = { sourceCode: 'ODA', amount: '100', currency: 'USD', rateToVnd: '25000', rateDate: '2025-01-10', status: 'COMMITTED' };
+  const usd = {
+    sourceCode: 'ODA',
+    amount: '100',
+    currency: 'USD',
+    rateToVnd: '25000',
+    rateDate: '2025-01-10',
+    status: 'COMMITTED',
+  };
   const refusals: [string, unknown[], { field: string[]; code: string }[]][] = [
-    ['a negative amount', [valid, { ...valid, amount: '-1' }], [{ field: ['input', 'allocations', '1', 'amount'], code: 'INVALID_VALUE' }]],
-    ['an amount with 3 decimals', [{ ...valid, amount: '1.234' }], [{ field: ['input', 'allocations', '0', 'amount'], code: 'INVALID_VALUE' }]],
-    ['the lower-case currency "usd"', [valid, { ...usd, currency: 'usd' }], [{ field: ['input', 'allocations', '1', 'currency'], code: 'INVALID_VALUE' }]],
-    ['the unknown currency "XYZ"', [{ ...usd, currency: 'XYZ' }], [{ field: ['input', 'allocations', '0', 'currency'], code: 'INVALID_VALUE' }]],
-    ['a known USD amount without rateToVnd', [{ ...usd, rateToVnd: undefined }], [{ field: ['input', 'allocations', '0', 'rateToVnd'], code: 'INVALID_VALUE' }]],
-    ['a known USD amount without rateDate', [valid, valid, { ...usd, rateDate: undefined }], [{ field: ['input', 'allocations', '2', 'rateDate'], code: 'INVALID_VALUE' }]],
-    ['a rate of 0', [{ ...usd, rateToVnd: '0' }], [{ field: ['input', 'allocations', '0', 'rateToVnd'], code: 'INVALID_VALUE' }]],
-    ['a rate with 7 decimals', [{ ...usd, rateToVnd: '1.1234567' }], [{ field: ['input', 'allocations', '0', 'rateToVnd'], code: 'INVALID_VALUE' }]],
-    ['a rate dated in the future', [{ ...usd, rateDate: dayFromToday(3) }], [{ field: ['input', 'allocations', '0', 'rateDate'], code: 'INVALID_VALUE' }]],
-    ['an unknown sourceCode', [valid, usd, { ...valid, sourceCode: 'LOTTERY' }], [{ field: ['input', 'allocations', '2', 'sourceCode'], code: 'NOT_FOUND' }]],
-    ['fiscalYear 1800', [{ ...valid, fiscalYear: 1800 }], [{ field: ['input', 'allocations', '0', 'fiscalYear'], code: 'INVALID_VALUE' }]],
-    ['fiscalYear 2201', [valid, { ...valid, fiscalYear: 2201 }], [{ field: ['input', 'allocations', '1', 'fiscalYear'], code: 'INVALID_VALUE' }]],
-    ['a financier of 301 characters', [{ ...valid, financier: 'f'.repeat(301) }], [{ field: ['input', 'allocations', '0', 'financier'], code: 'INVALID_VALUE' }]],
-    ['a source with a bad url', [{ ...valid, sources: [source({ url: 'javascript:alert(1)' })] }], [{ field: ['input', 'allocations', '0', 'sources', '0', 'url'], code: 'INVALID_VALUE' }]],
+    [
+      'a negative amount',
+      [valid, { ...valid, amount: '-1' }],
+      [{ field: ['input', 'allocations', '1', 'amount'], code: 'INVALID_VALUE' }],
+    ],
+    [
+      'an amount with 3 decimals',
+      [{ ...valid, amount: '1.234' }],
+      [{ field: ['input', 'allocations', '0', 'amount'], code: 'INVALID_VALUE' }],
+    ],
+    [
+      'the lower-case currency "usd"',
+      [valid, { ...usd, currency: 'usd' }],
+      [{ field: ['input', 'allocations', '1', 'currency'], code: 'INVALID_VALUE' }],
+    ],
+    [
+      'the unknown currency "XYZ"',
+      [{ ...usd, currency: 'XYZ' }],
+      [{ field: ['input', 'allocations', '0', 'currency'], code: 'INVALID_VALUE' }],
+    ],
+    [
+      'a known USD amount without rateToVnd',
+      [{ ...usd, rateToVnd: undefined }],
+      [{ field: ['input', 'allocations', '0', 'rateToVnd'], code: 'INVALID_VALUE' }],
+    ],
+    [
+      'a known USD amount without rateDate',
+      [valid, valid, { ...usd, rateDate: undefined }],
+      [{ field: ['input', 'allocations', '2', 'rateDate'], code: 'INVALID_VALUE' }],
+    ],
+    [
+      'a rate of 0',
+      [{ ...usd, rateToVnd: '0' }],
+      [{ field: ['input', 'allocations', '0', 'rateToVnd'], code: 'INVALID_VALUE' }],
+    ],
+    [
+      'a rate with 7 decimals',
+      [{ ...usd, rateToVnd: '1.1234567' }],
+      [{ field: ['input', 'allocations', '0', 'rateToVnd'], code: 'INVALID_VALUE' }],
+    ],
+    [
+      'a rate dated in the future',
+      [{ ...usd, rateDate: dayFromToday(3) }],
+      [{ field: ['input', 'allocations', '0', 'rateDate'], code: 'INVALID_VALUE' }],
+    ],
+    [
+      'an unknown sourceCode',
+      [valid, usd, { ...valid, sourceCode: 'LOTTERY' }],
+      [{ field: ['input', 'allocations', '2', 'sourceCode'], code: 'NOT_FOUND' }],
+    ],
+    [
+      'fiscalYear 1800',
+      [{ ...valid, fiscalYear: 1800 }],
+      [{ field: ['input', 'allocations', '0', 'fiscalYear'], code: 'INVALID_VALUE' }],
+    ],
+    [
+      'fiscalYear 2201',
+      [valid, { ...valid, fiscalYear: 2201 }],
+      [{ field: ['input', 'allocations', '1', 'fiscalYear'], code: 'INVALID_VALUE' }],
+    ],
+    [
+      'a financier of 301 characters',
+      [{ ...valid, financier: 'f'.repeat(301) }],
+      [{ field: ['input', 'allocations', '0', 'financier'], code: 'INVALID_VALUE' }],
+    ],
+    [
+      'a source with a bad url',
+      [{ ...valid, sources: [source({ url: 'javascript:alert(1)' })] }],
+      [{ field: ['input', 'allocations', '0', 'sources', '0', 'url'], code: 'INVALID_VALUE' }],
+    ],
     [
       'a source citing an unknown documentCode',
-      [valid, { ...valid, sources: [source(), { documentCode: '404/NOPE', title: 'Missing', retrievedOn: '2025-06-01', confidence: 'LOW' }] }],
+      [
+        valid,
+        {
+          ...valid,
+          sources: [
+            source(),
+            { documentCode: '404/NOPE', title: 'Missing', retrievedOn: '2025-06-01', confidence: 'LOW' },
+          ],
+        },
+      ],
       [{ field: ['input', 'allocations', '1', 'sources', '1', 'documentCode'], code: 'NOT_FOUND' }],
     ],
   ];
@@ -290,7 +486,12 @@ describe('setProjectFunding', () => {
 
     it('reports every invalid allocation at once', async () => {
       const payload = payloadOf(
-        await setFunding(project.id, version, [{ ...valid, amount: '-3' }, valid, { ...usd, currency: 'XYZ' }, { ...valid, fiscalYear: 1800 }]),
+        await setFunding(project.id, version, [
+          { ...valid, amount: '-3' },
+          valid,
+          { ...usd, currency: 'XYZ' },
+          { ...valid, fiscalYear: 1800 },
+        ]),
         'setProjectFunding',
       );
       expect(errorKeys(payload.userErrors)).toEqual([
@@ -302,15 +503,21 @@ describe('setProjectFunding', () => {
 
     it('refuses an unknown USD amount with a rate but no rateDate with a user error, not an internal error', async () => {
       const before = await projectSnapshot(t, databaseId(project.id));
-      const response = await setFunding(project.id, version, [{ sourceCode: 'ODA', amount: null, currency: 'USD', rateToVnd: '25000', status: 'PROPOSED' }]);
+      const response = await setFunding(project.id, version, [
+        { sourceCode: 'ODA', amount: null, currency: 'USD', rateToVnd: '25000', status: 'PROPOSED' },
+      ]);
       expect(await projectSnapshot(t, databaseId(project.id))).toEqual(before);
       expect(response.body.errors).toBeUndefined();
-      expect(errorKeys((response.body.data as any).setProjectFunding.userErrors)).toEqual([{ field: ['input', 'allocations', '0', 'rateDate'], code: 'INVALID_VALUE' }]);
+      expect(errorKeys((response.body.data as any).setProjectFunding.userErrors)).toEqual([
+        { field: ['input', 'allocations', '0', 'rateDate'], code: 'INVALID_VALUE' },
+      ]);
     });
 
     it('refuses an amount whose VND equivalent does not fit the money column with a user error, not an internal error', async () => {
       const before = await projectSnapshot(t, databaseId(project.id));
-      const response = await setFunding(project.id, version, [{ ...usd, amount: '9999999999999999999999.99', rateToVnd: '26000' }]);
+      const response = await setFunding(project.id, version, [
+        { ...usd, amount: '9999999999999999999999.99', rateToVnd: '26000' },
+      ]);
       expect(await projectSnapshot(t, databaseId(project.id))).toEqual(before);
       expect(response.body.errors).toBeUndefined();
       const userErrors = (response.body.data as any).setProjectFunding.userErrors;
@@ -321,13 +528,16 @@ describe('setProjectFunding', () => {
 
   it('refuses funding for an archived project with INVALID_VALUE', async () => {
     const project = await fresh();
-    okPayload(await t.query(ARCHIVE_PROJECT, { input: { id: project.id, expectedVersion: 1 } }, planner), 'archiveProject');
+    okPayload(
+      await t.query(ARCHIVE_PROJECT, { input: { id: project.id, expectedVersion: 1 } }, planner),
+      'archiveProject',
+    );
     const payload = payloadOf(await setFunding(project.id, 2, [valid]), 'setProjectFunding');
     expect(errorKeys(payload.userErrors)).toEqual([{ field: ['input', 'projectId'], code: 'INVALID_VALUE' }]);
     expect((await projectByCode(t, project.code)).funding).toEqual([]);
   });
 
-  it('keeps the seeded BD-METRO-1 mix untouched by other projects\' writes', async () => {
+  it("keeps the seeded BD-METRO-1 mix untouched by other projects' writes", async () => {
     const mix = (await projectByCode(t, 'BD-METRO-1')).fundingMix;
     expect(mix.total).toEqual({ amount: '46725000000000', currency: 'VND' });
     expect(mix.shares.map((s: any) => s.source.code)).toEqual(['LAND_VALUE_CAPTURE', 'PROVINCIAL_BUDGET']);

@@ -37,7 +37,15 @@ import {
  * of changeProjectStatus, and task links with global IDs.
  */
 
-const STATUSES = ['PLANNED', 'PREPARATION', 'APPROVED', 'UNDER_CONSTRUCTION', 'COMPLETED', 'SUSPENDED', 'CANCELLED'] as const;
+const STATUSES = [
+  'PLANNED',
+  'PREPARATION',
+  'APPROVED',
+  'UNDER_CONSTRUCTION',
+  'COMPLETED',
+  'SUSPENDED',
+  'CANCELLED',
+] as const;
 type Status = (typeof STATUSES)[number];
 
 /** The machine as schema/mutation.graphql documents it (planner moves). */
@@ -64,7 +72,13 @@ const OC4IDS: Record<Status, string> = {
 };
 
 const allowedPairs = STATUSES.flatMap((from) => ALLOWED[from].map((to) => [from, to] as const));
-const EMPTY_MIX = { total: { amount: '0', currency: 'VND' }, shares: [], knownShare: '0', allocationCount: 0, unknownCount: 0 };
+const EMPTY_MIX = {
+  total: { amount: '0', currency: 'VND' },
+  shares: [],
+  knownShare: '0',
+  allocationCount: 0,
+  unknownCount: 0,
+};
 
 describe('project writes', () => {
   let t: TestApp;
@@ -114,7 +128,12 @@ describe('project writes', () => {
             confidence: 'HIGH',
             supports: 'totalInvestment',
           }),
-          { documentCode: '1769/QĐ-TTg', title: 'Quy hoạch mạng lưới đường sắt', retrievedOn: '2025-06-02', confidence: 'MEDIUM' },
+          {
+            documentCode: '1769/QĐ-TTg',
+            title: 'Quy hoạch mạng lưới đường sắt',
+            retrievedOn: '2025-06-02',
+            confidence: 'MEDIUM',
+          },
         ],
       };
       const payload = okPayload(await t.query(CREATE_PROJECT, { input }, planner), 'createProject');
@@ -167,7 +186,14 @@ describe('project writes', () => {
       // Tasks in the plan's document order, whatever order the input named them in.
       expect(payload.project.tasks.map((x: any) => x.code)).toEqual(['II.2.2', 'II.4.b.1']);
       expect(payload.project.statusHistory).toEqual([
-        { id: expect.any(String), status: 'APPROVED', oc4idsStatus: 'preparation', effectiveOn: '2024-05-01', note: 'Status when the project was recorded.', sources: [] },
+        {
+          id: expect.any(String),
+          status: 'APPROVED',
+          oc4idsStatus: 'preparation',
+          effectiveOn: '2024-05-01',
+          note: 'Status when the project was recorded.',
+          sources: [],
+        },
       ]);
       expect(payload.project.createdAt).toBe(payload.project.updatedAt);
 
@@ -201,7 +227,11 @@ describe('project writes', () => {
     });
 
     it('resolves task codes without planCode when they are unambiguous', async () => {
-      const project = await createProject(t, projectInput(uniqueCode('WT-NOPLAN'), { taskCodes: ['II.4.c.1', 'II.4.a.1'] }), planner);
+      const project = await createProject(
+        t,
+        projectInput(uniqueCode('WT-NOPLAN'), { taskCodes: ['II.4.c.1', 'II.4.a.1'] }),
+        planner,
+      );
       expect(project.tasks.map((x: any) => x.code)).toEqual(['II.4.a.1', 'II.4.c.1']);
     });
 
@@ -213,59 +243,162 @@ describe('project writes', () => {
       ['a code of 65 characters', { code: `W${tooLong(64)}` }, [{ field: ['input', 'code'], code: 'INVALID_VALUE' }]],
       ['a blank name', { name: '   ' }, [{ field: ['input', 'name'], code: 'INVALID_VALUE' }]],
       ['a name of 501 characters', { name: tooLong(501) }, [{ field: ['input', 'name'], code: 'INVALID_VALUE' }]],
-      ['an English name of 501 characters', { nameEn: tooLong(501) }, [{ field: ['input', 'nameEn'], code: 'INVALID_VALUE' }]],
-      ['a description of 10001 characters', { description: tooLong(10001) }, [{ field: ['input', 'description'], code: 'INVALID_VALUE' }]],
+      [
+        'an English name of 501 characters',
+        { nameEn: tooLong(501) },
+        [{ field: ['input', 'nameEn'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a description of 10001 characters',
+        { description: tooLong(10001) },
+        [{ field: ['input', 'description'], code: 'INVALID_VALUE' }],
+      ],
       ['the code of an existing project', { code: 'BD-RAIL-DALN' }, [{ field: ['input', 'code'], code: 'DUPLICATE' }]],
-      ['an unknown owner agency', { ownerAgencyCode: 'XX.NOWHERE' }, [{ field: ['input', 'ownerAgencyCode'], code: 'NOT_FOUND' }]],
-      ['an unknown task code', { planCode: PLAN_CODE, taskCodes: ['II.4.b.1', 'IX.9.9'] }, [{ field: ['input', 'taskCodes'], code: 'NOT_FOUND' }]],
-      ['an unknown task code without planCode', { taskCodes: ['IX.9.9'] }, [{ field: ['input', 'taskCodes'], code: 'NOT_FOUND' }]],
-      ['an unknown planCode', { planCode: '0000/KH-NONE', taskCodes: ['II.4.b.1'] }, [{ field: ['input', 'planCode'], code: 'NOT_FOUND' }]],
-      ['plannedCompletion before plannedStart', { plannedStart: '2026-01-01', plannedCompletion: '2025-12-31' }, [{ field: ['input', 'plannedCompletion'], code: 'INVALID_VALUE' }]],
-      ['a negative total amount', { totalInvestment: { amount: '-5', currency: 'VND' } }, [{ field: ['input', 'totalInvestment', 'amount'], code: 'INVALID_VALUE' }]],
-      ['a total amount with 3 decimals', { totalInvestment: { amount: '1.234', currency: 'VND' } }, [{ field: ['input', 'totalInvestment', 'amount'], code: 'INVALID_VALUE' }]],
-      ['the unknown currency "XYZ"', { totalInvestment: { ...usd, currency: 'XYZ' } }, [{ field: ['input', 'totalInvestment', 'currency'], code: 'INVALID_VALUE' }]],
-      ['a lower-case currency "usd"', { totalInvestment: { ...usd, currency: 'usd' } }, [{ field: ['input', 'totalInvestment', 'currency'], code: 'INVALID_VALUE' }]],
-      ['a USD total without rateToVnd', { totalInvestment: { amount: '100', currency: 'USD', rateDate: '2025-01-10' } }, [{ field: ['input', 'totalInvestment', 'rateToVnd'], code: 'INVALID_VALUE' }]],
-      ['a USD total without rateDate', { totalInvestment: { amount: '100', currency: 'USD', rateToVnd: '25000' } }, [{ field: ['input', 'totalInvestment', 'rateDate'], code: 'INVALID_VALUE' }]],
-      ['a rate of 0', { totalInvestment: { ...usd, rateToVnd: '0' } }, [{ field: ['input', 'totalInvestment', 'rateToVnd'], code: 'INVALID_VALUE' }]],
-      ['a rate dated in the future', { totalInvestment: { ...usd, rateDate: dayFromToday(2) } }, [{ field: ['input', 'totalInvestment', 'rateDate'], code: 'INVALID_VALUE' }]],
+      [
+        'an unknown owner agency',
+        { ownerAgencyCode: 'XX.NOWHERE' },
+        [{ field: ['input', 'ownerAgencyCode'], code: 'NOT_FOUND' }],
+      ],
+      [
+        'an unknown task code',
+        { planCode: PLAN_CODE, taskCodes: ['II.4.b.1', 'IX.9.9'] },
+        [{ field: ['input', 'taskCodes'], code: 'NOT_FOUND' }],
+      ],
+      [
+        'an unknown task code without planCode',
+        { taskCodes: ['IX.9.9'] },
+        [{ field: ['input', 'taskCodes'], code: 'NOT_FOUND' }],
+      ],
+      [
+        'an unknown planCode',
+        { planCode: '0000/KH-NONE', taskCodes: ['II.4.b.1'] },
+        [{ field: ['input', 'planCode'], code: 'NOT_FOUND' }],
+      ],
+      [
+        'plannedCompletion before plannedStart',
+        { plannedStart: '2026-01-01', plannedCompletion: '2025-12-31' },
+        [{ field: ['input', 'plannedCompletion'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a negative total amount',
+        { totalInvestment: { amount: '-5', currency: 'VND' } },
+        [{ field: ['input', 'totalInvestment', 'amount'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a total amount with 3 decimals',
+        { totalInvestment: { amount: '1.234', currency: 'VND' } },
+        [{ field: ['input', 'totalInvestment', 'amount'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'the unknown currency "XYZ"',
+        { totalInvestment: { ...usd, currency: 'XYZ' } },
+        [{ field: ['input', 'totalInvestment', 'currency'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a lower-case currency "usd"',
+        { totalInvestment: { ...usd, currency: 'usd' } },
+        [{ field: ['input', 'totalInvestment', 'currency'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a USD total without rateToVnd',
+        { totalInvestment: { amount: '100', currency: 'USD', rateDate: '2025-01-10' } },
+        [{ field: ['input', 'totalInvestment', 'rateToVnd'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a USD total without rateDate',
+        { totalInvestment: { amount: '100', currency: 'USD', rateToVnd: '25000' } },
+        [{ field: ['input', 'totalInvestment', 'rateDate'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a rate of 0',
+        { totalInvestment: { ...usd, rateToVnd: '0' } },
+        [{ field: ['input', 'totalInvestment', 'rateToVnd'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a rate dated in the future',
+        { totalInvestment: { ...usd, rateDate: dayFromToday(2) } },
+        [{ field: ['input', 'totalInvestment', 'rateDate'], code: 'INVALID_VALUE' }],
+      ],
       ['a lengthKm with 4 decimals', { lengthKm: '1.2345' }, [{ field: ['input', 'lengthKm'], code: 'INVALID_VALUE' }]],
-      ['a statusEffectiveOn in the future', { statusEffectiveOn: dayFromToday(1) }, [{ field: ['input', 'statusEffectiveOn'], code: 'INVALID_VALUE' }]],
-      ['a source with neither url nor documentCode', { sources: [{ title: 'Nothing to find', retrievedOn: '2025-06-01', confidence: 'LOW' }] }, [{ field: ['input', 'sources', '0'], code: 'INVALID_VALUE' }]],
-      ['a source whose url is not a URL', { sources: [source(), source({ url: 'not a url' })] }, [{ field: ['input', 'sources', '1', 'url'], code: 'INVALID_VALUE' }]],
-      ['a source with an ftp url', { sources: [source({ url: 'ftp://example.org/file' })] }, [{ field: ['input', 'sources', '0', 'url'], code: 'INVALID_VALUE' }]],
-      ['a source with a blank title', { sources: [source({ title: ' ' })] }, [{ field: ['input', 'sources', '0', 'title'], code: 'INVALID_VALUE' }]],
-      ['a source published after it was retrieved', { sources: [source({ publishedOn: '2025-07-01', retrievedOn: '2025-06-01' })] }, [{ field: ['input', 'sources', '0', 'publishedOn'], code: 'INVALID_VALUE' }]],
+      [
+        'a statusEffectiveOn in the future',
+        { statusEffectiveOn: dayFromToday(1) },
+        [{ field: ['input', 'statusEffectiveOn'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a source with neither url nor documentCode',
+        { sources: [{ title: 'Nothing to find', retrievedOn: '2025-06-01', confidence: 'LOW' }] },
+        [{ field: ['input', 'sources', '0'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a source whose url is not a URL',
+        { sources: [source(), source({ url: 'not a url' })] },
+        [{ field: ['input', 'sources', '1', 'url'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a source with an ftp url',
+        { sources: [source({ url: 'ftp://example.org/file' })] },
+        [{ field: ['input', 'sources', '0', 'url'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a source with a blank title',
+        { sources: [source({ title: ' ' })] },
+        [{ field: ['input', 'sources', '0', 'title'], code: 'INVALID_VALUE' }],
+      ],
+      [
+        'a source published after it was retrieved',
+        { sources: [source({ publishedOn: '2025-07-01', retrievedOn: '2025-06-01' })] },
+        [{ field: ['input', 'sources', '0', 'publishedOn'], code: 'INVALID_VALUE' }],
+      ],
       [
         'a source citing an unknown documentCode',
-        { planCode: PLAN_CODE, taskCodes: ['II.4.b.1'], sources: [{ documentCode: '999/NO-SUCH', title: 'Missing', retrievedOn: '2025-06-01', confidence: 'LOW' }] },
+        {
+          planCode: PLAN_CODE,
+          taskCodes: ['II.4.b.1'],
+          sources: [{ documentCode: '999/NO-SUCH', title: 'Missing', retrievedOn: '2025-06-01', confidence: 'LOW' }],
+        },
         [{ field: ['input', 'sources', '0', 'documentCode'], code: 'NOT_FOUND' }],
       ],
     ];
 
-    it.each(refusals)('refuses %s with a user error at the field, writing nothing', async (_label, overrides, expected) => {
-      const code = (overrides.code as string | undefined) ?? uniqueCode('WT-BAD');
-      const input = { ...projectInput(code), ...overrides };
-      const projectsBefore = await countProjects();
-      const auditBefore = await auditCount(t);
-      const daln = await projectSnapshot(t, 2);
-      const payload = payloadOf(await t.query(CREATE_PROJECT, { input }, planner), 'createProject');
-      expect(payload.project).toBeNull();
-      const distinct = [...new Map(errorKeys(payload.userErrors).map((e) => [JSON.stringify(e), e])).values()];
-      expect(distinct).toEqual(expected);
-      for (const e of payload.userErrors) expect(e.message.length).toBeGreaterThan(0);
-      expect(await countProjects()).toBe(projectsBefore);
-      expect(await auditCount(t)).toBe(auditBefore);
-      expect(await projectSnapshot(t, 2)).toEqual(daln);
-      if (code !== 'BD-RAIL-DALN') expect(await projectByCode(t, code)).toBeNull();
-    });
+    it.each(refusals)(
+      'refuses %s with a user error at the field, writing nothing',
+      async (_label, overrides, expected) => {
+        const code = (overrides.code as string | undefined) ?? uniqueCode('WT-BAD');
+        const input = { ...projectInput(code), ...overrides };
+        const projectsBefore = await countProjects();
+        const auditBefore = await auditCount(t);
+        const daln = await projectSnapshot(t, 2);
+        const payload = payloadOf(await t.query(CREATE_PROJECT, { input }, planner), 'createProject');
+        expect(payload.project).toBeNull();
+        const distinct = [...new Map(errorKeys(payload.userErrors).map((e) => [JSON.stringify(e), e])).values()];
+        expect(distinct).toEqual(expected);
+        for (const e of payload.userErrors) expect(e.message.length).toBeGreaterThan(0);
+        expect(await countProjects()).toBe(projectsBefore);
+        expect(await auditCount(t)).toBe(auditBefore);
+        expect(await projectSnapshot(t, 2)).toEqual(daln);
+        if (code !== 'BD-RAIL-DALN') expect(await projectByCode(t, code)).toBeNull();
+      },
+    );
 
     it('reports every problem of an input at once, each once', async () => {
       const payload = payloadOf(
-        await t.query(CREATE_PROJECT, { input: { ...projectInput('BAD CODE'), name: 'x'.repeat(501), lengthKm: '1.2345', statusEffectiveOn: dayFromToday(1) } }, planner),
+        await t.query(
+          CREATE_PROJECT,
+          {
+            input: {
+              ...projectInput('BAD CODE'),
+              name: 'x'.repeat(501),
+              lengthKm: '1.2345',
+              statusEffectiveOn: dayFromToday(1),
+            },
+          },
+          planner,
+        ),
         'createProject',
       );
-      const byField = (a: { field: string[] }, b: { field: string[] }) => a.field.join('.').localeCompare(b.field.join('.'));
+      const byField = (a: { field: string[] }, b: { field: string[] }) =>
+        a.field.join('.').localeCompare(b.field.join('.'));
       expect(errorKeys(payload.userErrors).sort(byField)).toEqual(
         [
           { field: ['input', 'name'], code: 'INVALID_VALUE' },
@@ -280,7 +413,16 @@ describe('project writes', () => {
       const code = uniqueCode('WT-HUGE');
       const response = await t.query(
         CREATE_PROJECT,
-        { input: projectInput(code, { totalInvestment: { amount: '9999999999999999999999.99', currency: 'USD', rateToVnd: '26000', rateDate: '2025-01-10' } }) },
+        {
+          input: projectInput(code, {
+            totalInvestment: {
+              amount: '9999999999999999999999.99',
+              currency: 'USD',
+              rateToVnd: '26000',
+              rateDate: '2025-01-10',
+            },
+          }),
+        },
         planner,
       );
       expect(response.body.errors).toBeUndefined();
@@ -310,13 +452,29 @@ describe('project writes', () => {
     it('changes only the fields given, bumps the version by 1 and moves updatedAt', async () => {
       const created = await createProject(t, fullInput(uniqueCode('WT-UPD')), planner);
       const payload = okPayload(
-        await t.query(UPDATE_PROJECT, { input: { clientMutationId: 'upd-1', id: created.id, expectedVersion: 1, description: 'New description.', lengthKm: '8.25' } }, planner),
+        await t.query(
+          UPDATE_PROJECT,
+          {
+            input: {
+              clientMutationId: 'upd-1',
+              id: created.id,
+              expectedVersion: 1,
+              description: 'New description.',
+              lengthKm: '8.25',
+            },
+          },
+          planner,
+        ),
         'updateProject',
       );
       expect(payload.clientMutationId).toBe('upd-1');
       const { description, lengthKm, version, updatedAt, ...rest } = payload.project;
       const { description: _d, lengthKm: _l, version: _v, updatedAt: oldUpdatedAt, ...oldRest } = created;
-      expect({ description, lengthKm, version }).toEqual({ description: 'New description.', lengthKm: '8.25', version: 2 });
+      expect({ description, lengthKm, version }).toEqual({
+        description: 'New description.',
+        lengthKm: '8.25',
+        version: 2,
+      });
       expect(rest).toEqual(oldRest);
       expect(Date.parse(updatedAt)).toBeGreaterThan(Date.parse(oldUpdatedAt));
       expect(await projectByCode(t, created.code)).toEqual(payload.project);
@@ -371,7 +529,10 @@ describe('project writes', () => {
       const created = await createProject(t, fullInput(uniqueCode('WT-NULL')), planner);
       const before = await projectSnapshot(t, databaseId(created.id));
       const auditBefore = await auditCount(t);
-      const payload = payloadOf(await t.query(UPDATE_PROJECT, { input: { id: created.id, expectedVersion: 1, ...change } }, planner), 'updateProject');
+      const payload = payloadOf(
+        await t.query(UPDATE_PROJECT, { input: { id: created.id, expectedVersion: 1, ...change } }, planner),
+        'updateProject',
+      );
       expect(payload.project).toBeNull();
       expect(errorKeys(payload.userErrors)).toEqual([{ field: ['input', field], code: 'INVALID_VALUE' }]);
       expect(await projectSnapshot(t, databaseId(created.id))).toEqual(before);
@@ -380,12 +541,24 @@ describe('project writes', () => {
 
     it('refuses a stale expectedVersion with VERSION_CONFLICT and writes nothing', async () => {
       const created = await createProject(t, fullInput(uniqueCode('WT-STALE')), planner);
-      okPayload(await t.query(UPDATE_PROJECT, { input: { id: created.id, expectedVersion: 1, name: 'Second name' } }, planner), 'updateProject');
+      okPayload(
+        await t.query(UPDATE_PROJECT, { input: { id: created.id, expectedVersion: 1, name: 'Second name' } }, planner),
+        'updateProject',
+      );
       const before = await projectSnapshot(t, databaseId(created.id));
       const auditBefore = await auditCount(t);
-      const payload = payloadOf(await t.query(UPDATE_PROJECT, { input: { id: created.id, expectedVersion: 1, name: 'Lost update', taskCodes: [] } }, planner), 'updateProject');
+      const payload = payloadOf(
+        await t.query(
+          UPDATE_PROJECT,
+          { input: { id: created.id, expectedVersion: 1, name: 'Lost update', taskCodes: [] } },
+          planner,
+        ),
+        'updateProject',
+      );
       expect(payload.project).toBeNull();
-      expect(errorKeys(payload.userErrors)).toEqual([{ field: ['input', 'expectedVersion'], code: 'VERSION_CONFLICT' }]);
+      expect(errorKeys(payload.userErrors)).toEqual([
+        { field: ['input', 'expectedVersion'], code: 'VERSION_CONFLICT' },
+      ]);
       expect(payload.userErrors[0].message).toContain('version 2');
       expect(await projectSnapshot(t, databaseId(created.id))).toEqual(before);
       expect(await auditCount(t)).toBe(auditBefore);
@@ -415,7 +588,10 @@ describe('project writes', () => {
       expect(payload.project.sources.map((s: any) => s.title)).toEqual(['First source', 'Second source']);
       const old = await t.query(TASK_BY_CODE, { plan: PLAN_CODE, code: 'II.4.b.2' });
       expect((old.body.data as any).plan.task.projects.nodes.map((p: any) => p.code)).not.toContain(created.code);
-      const cleared = okPayload(await t.query(UPDATE_PROJECT, { input: { id: created.id, expectedVersion: 2, taskCodes: [] } }, planner), 'updateProject');
+      const cleared = okPayload(
+        await t.query(UPDATE_PROJECT, { input: { id: created.id, expectedVersion: 2, taskCodes: [] } }, planner),
+        'updateProject',
+      );
       expect(cleared.project.tasks).toEqual([]);
       expect(cleared.project.version).toBe(3);
     });
@@ -423,17 +599,37 @@ describe('project writes', () => {
     it('refuses a change of code to an existing code with DUPLICATE, and plannedCompletion before the stored plannedStart', async () => {
       const created = await createProject(t, fullInput(uniqueCode('WT-DUPUPD')), planner);
       const before = await projectSnapshot(t, databaseId(created.id));
-      const duplicate = payloadOf(await t.query(UPDATE_PROJECT, { input: { id: created.id, expectedVersion: 1, code: 'BD-METRO-1' } }, planner), 'updateProject');
+      const duplicate = payloadOf(
+        await t.query(UPDATE_PROJECT, { input: { id: created.id, expectedVersion: 1, code: 'BD-METRO-1' } }, planner),
+        'updateProject',
+      );
       expect(errorKeys(duplicate.userErrors)).toEqual([{ field: ['input', 'code'], code: 'DUPLICATE' }]);
-      const early = payloadOf(await t.query(UPDATE_PROJECT, { input: { id: created.id, expectedVersion: 1, plannedCompletion: '2024-12-31' } }, planner), 'updateProject');
+      const early = payloadOf(
+        await t.query(
+          UPDATE_PROJECT,
+          { input: { id: created.id, expectedVersion: 1, plannedCompletion: '2024-12-31' } },
+          planner,
+        ),
+        'updateProject',
+      );
       expect(errorKeys(early.userErrors)).toEqual([{ field: ['input', 'plannedCompletion'], code: 'INVALID_VALUE' }]);
       expect(await projectSnapshot(t, databaseId(created.id))).toEqual(before);
     });
 
     it('refuses an ID of another type with INVALID_VALUE and an unknown project with NOT_FOUND', async () => {
-      const wrongType = payloadOf(await t.query(UPDATE_PROJECT, { input: { id: globalId('Plan', 1), expectedVersion: 1, name: 'x' } }, planner), 'updateProject');
+      const wrongType = payloadOf(
+        await t.query(UPDATE_PROJECT, { input: { id: globalId('Plan', 1), expectedVersion: 1, name: 'x' } }, planner),
+        'updateProject',
+      );
       expect(errorKeys(wrongType.userErrors)).toEqual([{ field: ['input', 'id'], code: 'INVALID_VALUE' }]);
-      const unknown = payloadOf(await t.query(UPDATE_PROJECT, { input: { id: globalId('Project', 987654), expectedVersion: 1, name: 'x' } }, planner), 'updateProject');
+      const unknown = payloadOf(
+        await t.query(
+          UPDATE_PROJECT,
+          { input: { id: globalId('Project', 987654), expectedVersion: 1, name: 'x' } },
+          planner,
+        ),
+        'updateProject',
+      );
       expect(errorKeys(unknown.userErrors)).toEqual([{ field: ['input', 'id'], code: 'NOT_FOUND' }]);
     });
   });
@@ -443,14 +639,51 @@ describe('project writes', () => {
       query ArchiveView($plan: String!, $task: String!) {
         projects(first: 1) {
           totalCount
-          aggregate { count totalInvestment { amount } investmentKnownCount fundingMix { total { amount } allocationCount } }
+          aggregate {
+            count
+            totalInvestment {
+              amount
+            }
+            investmentKnownCount
+            fundingMix {
+              total {
+                amount
+              }
+              allocationCount
+            }
+          }
         }
         plan(code: $plan) {
-          projects(first: 100) { totalCount nodes { code } }
-          fundingMix { total { amount } allocationCount }
-          task(code: $task) { projects(first: 100) { totalCount nodes { code } } fundingMix { total { amount } allocationCount } }
+          projects(first: 100) {
+            totalCount
+            nodes {
+              code
+            }
+          }
+          fundingMix {
+            total {
+              amount
+            }
+            allocationCount
+          }
+          task(code: $task) {
+            projects(first: 100) {
+              totalCount
+              nodes {
+                code
+              }
+            }
+            fundingMix {
+              total {
+                amount
+              }
+              allocationCount
+            }
+          }
         }
-        fundingMix(groupBy: PROJECT) { key }
+        fundingMix(groupBy: PROJECT) {
+          key
+        }
       }
     `;
 
@@ -458,13 +691,23 @@ describe('project writes', () => {
       const code = uniqueCode('WT-ARCH');
       const created = await createProject(
         t,
-        projectInput(code, { totalInvestment: { amount: '777000000', currency: 'VND' }, planCode: PLAN_CODE, taskCodes: ['II.4.c.2'] }),
+        projectInput(code, {
+          totalInvestment: { amount: '777000000', currency: 'VND' },
+          planCode: PLAN_CODE,
+          taskCodes: ['II.4.c.2'],
+        }),
         planner,
       );
       okPayload(
         await t.query(
           SET_FUNDING,
-          { input: { projectId: created.id, expectedVersion: 1, allocations: [{ sourceCode: 'ODA', amount: '500', currency: 'VND', status: 'COMMITTED' }] } },
+          {
+            input: {
+              projectId: created.id,
+              expectedVersion: 1,
+              allocations: [{ sourceCode: 'ODA', amount: '500', currency: 'VND', status: 'COMMITTED' }],
+            },
+          },
           planner,
         ),
         'setProjectFunding',
@@ -474,7 +717,14 @@ describe('project writes', () => {
       expect(before.plan.projects.nodes.map((p: any) => p.code)).toContain(code);
       expect(before.fundingMix.map((g: any) => g.key)).toContain(code);
 
-      const payload = okPayload(await t.query(ARCHIVE_PROJECT, { input: { id: created.id, expectedVersion: 2, reason: 'Recorded twice.' } }, planner), 'archiveProject');
+      const payload = okPayload(
+        await t.query(
+          ARCHIVE_PROJECT,
+          { input: { id: created.id, expectedVersion: 2, reason: 'Recorded twice.' } },
+          planner,
+        ),
+        'archiveProject',
+      );
       expect(payload.project.archivedAt).toEqual(expect.any(String));
       expect(payload.project.version).toBe(3);
 
@@ -495,7 +745,10 @@ describe('project writes', () => {
         total: { amount: subDec(before.plan.fundingMix.total.amount, '500') },
         allocationCount: before.plan.fundingMix.allocationCount - 1,
       });
-      expect(after.plan.task).toEqual({ projects: { totalCount: 0, nodes: [] }, fundingMix: { total: { amount: '0' }, allocationCount: 0 } });
+      expect(after.plan.task).toEqual({
+        projects: { totalCount: 0, nodes: [] },
+        fundingMix: { total: { amount: '0' }, allocationCount: 0 },
+      });
       expect(after.fundingMix.map((g: any) => g.key)).not.toContain(code);
 
       const byCode = await projectByCode(t, code);
@@ -507,13 +760,23 @@ describe('project writes', () => {
 
     it('refuses to archive an archived project, and a status change of an archived project, with INVALID_VALUE', async () => {
       const created = await createProject(t, projectInput(uniqueCode('WT-ARCH2')), planner);
-      okPayload(await t.query(ARCHIVE_PROJECT, { input: { id: created.id, expectedVersion: 1 } }, planner), 'archiveProject');
+      okPayload(
+        await t.query(ARCHIVE_PROJECT, { input: { id: created.id, expectedVersion: 1 } }, planner),
+        'archiveProject',
+      );
       const before = await projectSnapshot(t, databaseId(created.id));
-      const twice = payloadOf(await t.query(ARCHIVE_PROJECT, { input: { id: created.id, expectedVersion: 2 } }, planner), 'archiveProject');
+      const twice = payloadOf(
+        await t.query(ARCHIVE_PROJECT, { input: { id: created.id, expectedVersion: 2 } }, planner),
+        'archiveProject',
+      );
       expect(twice.project).toBeNull();
       expect(errorKeys(twice.userErrors)).toEqual([{ field: ['input', 'id'], code: 'INVALID_VALUE' }]);
       const status = payloadOf(
-        await t.query(CHANGE_STATUS, { input: { projectId: created.id, status: 'PREPARATION', effectiveOn: today(), expectedVersion: 2 } }, planner),
+        await t.query(
+          CHANGE_STATUS,
+          { input: { projectId: created.id, status: 'PREPARATION', effectiveOn: today(), expectedVersion: 2 } },
+          planner,
+        ),
         'changeProjectStatus',
       );
       expect(status.project).toBeNull();
@@ -524,32 +787,66 @@ describe('project writes', () => {
 
   describe('changeProjectStatus', () => {
     const fresh = (status: Status, sub = planner) =>
-      createProject(t, projectInput(uniqueCode(`WT-${status.slice(0, 4)}`), { status, statusEffectiveOn: '2024-03-01' }), sub);
-    const change = (projectId: string, status: string, expectedVersion: number, extra: Record<string, unknown> = {}, headers = planner) =>
-      t.query(CHANGE_STATUS, { input: { projectId, status, effectiveOn: today(), expectedVersion, ...extra } }, headers);
+      createProject(
+        t,
+        projectInput(uniqueCode(`WT-${status.slice(0, 4)}`), { status, statusEffectiveOn: '2024-03-01' }),
+        sub,
+      );
+    const change = (
+      projectId: string,
+      status: string,
+      expectedVersion: number,
+      extra: Record<string, unknown> = {},
+      headers = planner,
+    ) =>
+      t.query(
+        CHANGE_STATUS,
+        { input: { projectId, status, effectiveOn: today(), expectedVersion, ...extra } },
+        headers,
+      );
 
     it.each(allowedPairs)('moves a %s project to %s', async (from, to) => {
       const project = await fresh(from);
       const payload = okPayload(await change(project.id, to, 1, { note: `${from} → ${to}` }), 'changeProjectStatus');
       expect(payload.project.status).toBe(to);
       expect(payload.project.version).toBe(2);
-      expect(payload.statusChange).toMatchObject({ status: to, oc4idsStatus: OC4IDS[to], effectiveOn: today(), note: `${from} → ${to}` });
+      expect(payload.statusChange).toMatchObject({
+        status: to,
+        oc4idsStatus: OC4IDS[to],
+        effectiveOn: today(),
+        note: `${from} → ${to}`,
+      });
       expect(payload.project.statusHistory.map((h: any) => h.status)).toEqual([from, to]);
     });
 
-    it.each(STATUSES.map((s) => [s] as const))('refuses every move the machine does not allow from %s with INVALID_TRANSITION, writing nothing', async (from) => {
-      const project = await fresh(from);
-      const before = await projectSnapshot(t, databaseId(project.id));
-      const refused = STATUSES.filter((to) => !ALLOWED[from].includes(to) && !(ADMIN_ONLY[from] ?? []).includes(to));
-      expect(refused).toContain(from);
-      const answers: any[] = [];
-      for (const to of refused) {
-        const payload = payloadOf(await change(project.id, to, 1), 'changeProjectStatus');
-        answers.push({ to, project: payload.project, statusChange: payload.statusChange, errors: errorKeys(payload.userErrors) });
-      }
-      expect(answers).toEqual(refused.map((to) => ({ to, project: null, statusChange: null, errors: [{ field: ['input', 'status'], code: 'INVALID_TRANSITION' }] })));
-      expect(await projectSnapshot(t, databaseId(project.id))).toEqual(before);
-    });
+    it.each(STATUSES.map((s) => [s] as const))(
+      'refuses every move the machine does not allow from %s with INVALID_TRANSITION, writing nothing',
+      async (from) => {
+        const project = await fresh(from);
+        const before = await projectSnapshot(t, databaseId(project.id));
+        const refused = STATUSES.filter((to) => !ALLOWED[from].includes(to) && !(ADMIN_ONLY[from] ?? []).includes(to));
+        expect(refused).toContain(from);
+        const answers: any[] = [];
+        for (const to of refused) {
+          const payload = payloadOf(await change(project.id, to, 1), 'changeProjectStatus');
+          answers.push({
+            to,
+            project: payload.project,
+            statusChange: payload.statusChange,
+            errors: errorKeys(payload.userErrors),
+          });
+        }
+        expect(answers).toEqual(
+          refused.map((to) => ({
+            to,
+            project: null,
+            statusChange: null,
+            errors: [{ field: ['input', 'status'], code: 'INVALID_TRANSITION' }],
+          })),
+        );
+        expect(await projectSnapshot(t, databaseId(project.id))).toEqual(before);
+      },
+    );
 
     it('names the moves allowed from a status when refusing one (COMPLETED → PLANNED, UNDER_CONSTRUCTION → PLANNED)', async () => {
       const completed = await fresh('COMPLETED');
@@ -557,7 +854,9 @@ describe('project writes', () => {
       expect(a.userErrors[0].message).toBe('A COMPLETED project cannot become PLANNED; that status is final.');
       const building = await fresh('UNDER_CONSTRUCTION');
       const b = payloadOf(await change(building.id, 'PLANNED', 1), 'changeProjectStatus');
-      expect(b.userErrors[0].message).toBe('A UNDER_CONSTRUCTION project cannot become PLANNED; it may become COMPLETED, SUSPENDED, CANCELLED.');
+      expect(b.userErrors[0].message).toBe(
+        'A UNDER_CONSTRUCTION project cannot become PLANNED; it may become COMPLETED, SUSPENDED, CANCELLED.',
+      );
     });
 
     it('refuses a planner reopening a CANCELLED project, writing nothing, but lets an admin reopen it to PLANNED or PREPARATION, not APPROVED', async () => {
@@ -566,7 +865,9 @@ describe('project writes', () => {
         const before = await projectSnapshot(t, databaseId(project.id));
         const refused = payloadOf(await change(project.id, to, 1), 'changeProjectStatus');
         expect(refused.project).toBeNull();
-        expect(refused.userErrors.map((e: any) => [e.field, e.message])).toEqual([[['input', 'status'], 'Only an admin may reopen a CANCELLED project.']]);
+        expect(refused.userErrors.map((e: any) => [e.field, e.message])).toEqual([
+          [['input', 'status'], 'Only an admin may reopen a CANCELLED project.'],
+        ]);
         expect(await projectSnapshot(t, databaseId(project.id))).toEqual(before);
         const payload = okPayload(await change(project.id, to, 1, {}, admin), 'changeProjectStatus');
         expect(payload.project.status).toBe(to);
@@ -586,11 +887,17 @@ describe('project writes', () => {
     it('refuses an effectiveOn before the latest change with INVALID_VALUE, and accepts the same day', async () => {
       const project = await fresh('PLANNED');
       const before = await projectSnapshot(t, databaseId(project.id));
-      const early = payloadOf(await change(project.id, 'PREPARATION', 1, { effectiveOn: '2024-02-29' }), 'changeProjectStatus');
+      const early = payloadOf(
+        await change(project.id, 'PREPARATION', 1, { effectiveOn: '2024-02-29' }),
+        'changeProjectStatus',
+      );
       expect(errorKeys(early.userErrors)).toEqual([{ field: ['input', 'effectiveOn'], code: 'INVALID_VALUE' }]);
       expect(early.userErrors[0].message).toContain('2024-03-01');
       expect(await projectSnapshot(t, databaseId(project.id))).toEqual(before);
-      const sameDay = okPayload(await change(project.id, 'PREPARATION', 1, { effectiveOn: '2024-03-01' }), 'changeProjectStatus');
+      const sameDay = okPayload(
+        await change(project.id, 'PREPARATION', 1, { effectiveOn: '2024-03-01' }),
+        'changeProjectStatus',
+      );
       expect(sameDay.project.statusHistory.map((h: any) => [h.status, h.effectiveOn])).toEqual([
         ['PLANNED', '2024-03-01'],
         ['PREPARATION', '2024-03-01'],
@@ -600,7 +907,10 @@ describe('project writes', () => {
 
     it('refuses an effectiveOn in the future and a stale expectedVersion', async () => {
       const project = await fresh('PLANNED');
-      const future = payloadOf(await change(project.id, 'PREPARATION', 1, { effectiveOn: dayFromToday(1) }), 'changeProjectStatus');
+      const future = payloadOf(
+        await change(project.id, 'PREPARATION', 1, { effectiveOn: dayFromToday(1) }),
+        'changeProjectStatus',
+      );
       expect(errorKeys(future.userErrors)).toEqual([{ field: ['input', 'effectiveOn'], code: 'INVALID_VALUE' }]);
       const stale = payloadOf(await change(project.id, 'PREPARATION', 7), 'changeProjectStatus');
       expect(errorKeys(stale.userErrors)).toEqual([{ field: ['input', 'expectedVersion'], code: 'VERSION_CONFLICT' }]);
@@ -609,7 +919,10 @@ describe('project writes', () => {
 
     it('appends exactly one history entry with its note and sources, sets status, and reorders STATUS_CHANGED_AT', async () => {
       const project = await fresh('PLANNED');
-      const historyBefore = await scalar(t, `select count(*)::int from project_status_changes where project_id = ${databaseId(project.id)}`);
+      const historyBefore = await scalar(
+        t,
+        `select count(*)::int from project_status_changes where project_id = ${databaseId(project.id)}`,
+      );
       const sources = [
         source({ url: 'https://example.org/study', title: 'Pre-feasibility study approved', supports: 'status' }),
         { documentCode: '72-KL/TW', title: 'Kết luận 72-KL/TW', retrievedOn: '2025-06-01', confidence: 'MEDIUM' },
@@ -625,7 +938,12 @@ describe('project writes', () => {
         effectiveOn: today(),
         note: 'Studies started.',
         sources: [
-          { url: 'https://example.org/study', title: 'Pre-feasibility study approved', document: null, supports: 'status' },
+          {
+            url: 'https://example.org/study',
+            title: 'Pre-feasibility study approved',
+            document: null,
+            supports: 'status',
+          },
           { url: null, title: 'Kết luận 72-KL/TW', document: { code: '72-KL/TW' }, supports: null },
         ],
       };
@@ -636,30 +954,49 @@ describe('project writes', () => {
       expect(read.statusHistory).toHaveLength(2);
       expect(read.statusHistory[0]).toEqual(project.statusHistory[0]);
       expect(read.statusHistory[1]).toEqual({ id: payload.statusChange.id, ...entry });
-      expect(await scalar(t, `select count(*)::int from project_status_changes where project_id = ${databaseId(project.id)}`)).toBe(historyBefore + 1);
+      expect(
+        await scalar(
+          t,
+          `select count(*)::int from project_status_changes where project_id = ${databaseId(project.id)}`,
+        ),
+      ).toBe(historyBefore + 1);
 
-      const ordered = (await t.query(
-        `{ projects(orderBy: [{ field: STATUS_CHANGED_AT, direction: DESC }], first: 100) { totalCount nodes { id code statusHistory { effectiveOn } } } }`,
-      )).body.data as any;
+      const ordered = (
+        await t.query(
+          `{ projects(orderBy: [{ field: STATUS_CHANGED_AT, direction: DESC }], first: 100) { totalCount nodes { id code statusHistory { effectiveOn } } } }`,
+        )
+      ).body.data as any;
       const latest = (p: any) => p.statusHistory[p.statusHistory.length - 1].effectiveOn as string;
       const nodes = ordered.projects.nodes;
-      const sorted = [...nodes].sort((a: any, b: any) => (latest(a) < latest(b) ? 1 : latest(a) > latest(b) ? -1 : databaseId(a.id) - databaseId(b.id)));
+      const sorted = [...nodes].sort((a: any, b: any) =>
+        latest(a) < latest(b) ? 1 : latest(a) > latest(b) ? -1 : databaseId(a.id) - databaseId(b.id),
+      );
       expect(nodes.map((p: any) => p.code)).toEqual(sorted.map((p: any) => p.code));
       expect(latest(nodes[0])).toBe(today());
       expect(nodes.map((p: any) => p.code)).toContain(project.code);
       const oldPosition = nodes.findIndex((p: any) => latest(p) < today());
-      expect(nodes.findIndex((p: any) => p.code === project.code)).toBeLessThan(oldPosition === -1 ? Infinity : oldPosition);
+      expect(nodes.findIndex((p: any) => p.code === project.code)).toBeLessThan(
+        oldPosition === -1 ? Infinity : oldPosition,
+      );
     });
   });
 
   describe('linkProjectToTask and unlinkProjectFromTask', () => {
-    const taskProjects = async (code: string) => ((await t.query(TASK_BY_CODE, { plan: PLAN_CODE, code })).body.data as any).plan.task.projects;
+    const taskProjects = async (code: string) =>
+      ((await t.query(TASK_BY_CODE, { plan: PLAN_CODE, code })).body.data as any).plan.task.projects;
 
-    it('links a project to a task by global IDs and unlinks it, the task\'s projects following', async () => {
+    it("links a project to a task by global IDs and unlinks it, the task's projects following", async () => {
       const project = await createProject(t, projectInput(uniqueCode('WT-LINK')), planner);
       const task = await taskId(t, 'II.4.d.1');
       const before = await taskProjects('II.4.d.1');
-      const linked = okPayload(await t.query(LINK, { input: { projectId: project.id, taskId: task, expectedVersion: 1, clientMutationId: 'link-1' } }, planner), 'linkProjectToTask');
+      const linked = okPayload(
+        await t.query(
+          LINK,
+          { input: { projectId: project.id, taskId: task, expectedVersion: 1, clientMutationId: 'link-1' } },
+          planner,
+        ),
+        'linkProjectToTask',
+      );
       expect(linked.clientMutationId).toBe('link-1');
       expect(linked.project).toMatchObject({ id: project.id, version: 2, tasks: [{ code: 'II.4.d.1' }] });
       expect(linked.task.id).toBe(task);
@@ -667,31 +1004,71 @@ describe('project writes', () => {
       expect(linked.task.projects.nodes.map((p: any) => p.code)).toContain(project.code);
       expect(await taskProjects('II.4.d.1')).toEqual(linked.task.projects);
 
-      const unlinked = okPayload(await t.query(UNLINK, { input: { projectId: project.id, taskId: task, expectedVersion: 2 } }, planner), 'unlinkProjectFromTask');
+      const unlinked = okPayload(
+        await t.query(UNLINK, { input: { projectId: project.id, taskId: task, expectedVersion: 2 } }, planner),
+        'unlinkProjectFromTask',
+      );
       expect(unlinked.project).toMatchObject({ version: 3, tasks: [] });
       expect(unlinked.task.projects).toEqual(before);
       expect(await taskProjects('II.4.d.1')).toEqual(before);
     });
 
     it('refuses an ID of the wrong type with INVALID_VALUE, an unknown task with NOT_FOUND, a second link with DUPLICATE, and unlinking a non-link with NOT_FOUND', async () => {
-      const project = await createProject(t, projectInput(uniqueCode('WT-LINKERR'), { planCode: PLAN_CODE, taskCodes: ['II.4.d.2'] }), planner);
+      const project = await createProject(
+        t,
+        projectInput(uniqueCode('WT-LINKERR'), { planCode: PLAN_CODE, taskCodes: ['II.4.d.2'] }),
+        planner,
+      );
       const linkedTask = await taskId(t, 'II.4.d.2');
       const otherTask = await taskId(t, 'II.4.d.1');
       const before = await projectSnapshot(t, databaseId(project.id));
       const auditBefore = await auditCount(t);
       const cases: [string, Record<string, unknown>, { field: string[]; code: string }][] = [
-        [LINK, { projectId: project.id, taskId: project.id, expectedVersion: 1 }, { field: ['input', 'taskId'], code: 'INVALID_VALUE' }],
-        [LINK, { projectId: linkedTask, taskId: linkedTask, expectedVersion: 1 }, { field: ['input', 'projectId'], code: 'INVALID_VALUE' }],
-        [LINK, { projectId: project.id, taskId: globalId('PlanTask', 987654), expectedVersion: 1 }, { field: ['input', 'taskId'], code: 'NOT_FOUND' }],
-        [LINK, { projectId: project.id, taskId: linkedTask, expectedVersion: 1 }, { field: ['input', 'taskId'], code: 'DUPLICATE' }],
-        [UNLINK, { projectId: project.id, taskId: otherTask, expectedVersion: 1 }, { field: ['input', 'taskId'], code: 'NOT_FOUND' }],
-        [UNLINK, { projectId: project.id, taskId: 'bm90LWFuLWlk', expectedVersion: 1 }, { field: ['input', 'taskId'], code: 'INVALID_VALUE' }],
-        [UNLINK, { projectId: project.id, taskId: linkedTask, expectedVersion: 5 }, { field: ['input', 'expectedVersion'], code: 'VERSION_CONFLICT' }],
+        [
+          LINK,
+          { projectId: project.id, taskId: project.id, expectedVersion: 1 },
+          { field: ['input', 'taskId'], code: 'INVALID_VALUE' },
+        ],
+        [
+          LINK,
+          { projectId: linkedTask, taskId: linkedTask, expectedVersion: 1 },
+          { field: ['input', 'projectId'], code: 'INVALID_VALUE' },
+        ],
+        [
+          LINK,
+          { projectId: project.id, taskId: globalId('PlanTask', 987654), expectedVersion: 1 },
+          { field: ['input', 'taskId'], code: 'NOT_FOUND' },
+        ],
+        [
+          LINK,
+          { projectId: project.id, taskId: linkedTask, expectedVersion: 1 },
+          { field: ['input', 'taskId'], code: 'DUPLICATE' },
+        ],
+        [
+          UNLINK,
+          { projectId: project.id, taskId: otherTask, expectedVersion: 1 },
+          { field: ['input', 'taskId'], code: 'NOT_FOUND' },
+        ],
+        [
+          UNLINK,
+          { projectId: project.id, taskId: 'bm90LWFuLWlk', expectedVersion: 1 },
+          { field: ['input', 'taskId'], code: 'INVALID_VALUE' },
+        ],
+        [
+          UNLINK,
+          { projectId: project.id, taskId: linkedTask, expectedVersion: 5 },
+          { field: ['input', 'expectedVersion'], code: 'VERSION_CONFLICT' },
+        ],
       ];
       for (const [document, input, expected] of cases) {
         const field = document === LINK ? 'linkProjectToTask' : 'unlinkProjectFromTask';
         const payload = payloadOf(await t.query(document, { input }, planner), field);
-        expect({ input, project: payload.project, task: payload.task, errors: errorKeys(payload.userErrors) }).toEqual({ input, project: null, task: null, errors: [expected] });
+        expect({ input, project: payload.project, task: payload.task, errors: errorKeys(payload.userErrors) }).toEqual({
+          input,
+          project: null,
+          task: null,
+          errors: [expected],
+        });
       }
       expect(await projectSnapshot(t, databaseId(project.id))).toEqual(before);
       expect(await auditCount(t)).toBe(auditBefore);
@@ -703,15 +1080,38 @@ describe('project writes', () => {
       const planCode = uniqueCode('WT/KH');
       const plan = await t.query(
         CREATE_PLAN,
-        { input: { code: planCode, title: 'Kế hoạch thứ hai', issuedOn: '2025-09-01', issuerCode: 'HCM.UBND', sections: [{ number: 'II.4.b', heading: 'Giao thông', tasks: ['Một', 'Hai'] }] } },
+        {
+          input: {
+            code: planCode,
+            title: 'Kế hoạch thứ hai',
+            issuedOn: '2025-09-01',
+            issuerCode: 'HCM.UBND',
+            sections: [{ number: 'II.4.b', heading: 'Giao thông', tasks: ['Một', 'Hai'] }],
+          },
+        },
         admin,
       );
       okPayload(plan, 'createPlan');
-      const ambiguous = payloadOf(await t.query(CREATE_PROJECT, { input: projectInput(uniqueCode('WT-AMB'), { taskCodes: ['II.4.b.1'] }) }, planner), 'createProject');
+      const ambiguous = payloadOf(
+        await t.query(
+          CREATE_PROJECT,
+          { input: projectInput(uniqueCode('WT-AMB'), { taskCodes: ['II.4.b.1'] }) },
+          planner,
+        ),
+        'createProject',
+      );
       expect(errorKeys(ambiguous.userErrors)).toEqual([{ field: ['input', 'planCode'], code: 'INVALID_VALUE' }]);
-      const named = await createProject(t, projectInput(uniqueCode('WT-AMB'), { planCode, taskCodes: ['II.4.b.1'] }), planner);
+      const named = await createProject(
+        t,
+        projectInput(uniqueCode('WT-AMB'), { planCode, taskCodes: ['II.4.b.1'] }),
+        planner,
+      );
       expect(named.tasks.map((x: any) => x.code)).toEqual(['II.4.b.1']);
-      const seeded = await createProject(t, projectInput(uniqueCode('WT-AMB'), { planCode: PLAN_CODE, taskCodes: ['II.4.b.1'] }), planner);
+      const seeded = await createProject(
+        t,
+        projectInput(uniqueCode('WT-AMB'), { planCode: PLAN_CODE, taskCodes: ['II.4.b.1'] }),
+        planner,
+      );
       expect(seeded.tasks[0].id).not.toBe(named.tasks[0].id);
     });
   });

@@ -28,7 +28,9 @@ export interface PgInstance {
 function binDir(): string {
   const root = '/usr/lib/postgresql';
   if (process.env.PG_BIN && existsSync(path.join(process.env.PG_BIN, 'initdb'))) return process.env.PG_BIN;
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin/initdb'))) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin/initdb')))
+    : [];
   if (versions.length === 0) throw new Error('No PostgreSQL binaries in /usr/lib/postgresql/*/bin (set PG_BIN)');
   versions.sort((a, b) => Number(b) - Number(a));
   return path.join(root, versions[0], 'bin');
@@ -56,12 +58,16 @@ export async function startPgInstance(): Promise<PgInstance> {
   if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
 
   const run = (command: string, args: string[], timeout = 60_000) => {
-    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, command), ...args]] : [path.join(bin, command), args];
+    const [file, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', path.join(bin, command), ...args]]
+      : [path.join(bin, command), args];
     return execFileSync(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], timeout, cwd: dir }).toString();
   };
   /** The same without blocking the event loop, so the server under test keeps answering meanwhile. */
   const runAsync = async (command: string, args: string[], timeout = 60_000) => {
-    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, command), ...args]] : [path.join(bin, command), args];
+    const [file, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', path.join(bin, command), ...args]]
+      : [path.join(bin, command), args];
     await promisify(execFile)(file, argv, { timeout, cwd: dir });
   };
 
@@ -79,17 +85,69 @@ export async function startPgInstance(): Promise<PgInstance> {
     },
     async psql(database: string, statement: string) {
       const [file, argv] = asRoot
-        ? ['runuser', ['-u', 'postgres', '--', path.join(bin, 'psql'), '-h', dir, '-p', String(port), '-U', 'postgres', '-d', database, '-At', '-v', 'ON_ERROR_STOP=1', '-c', statement]]
-        : [path.join(bin, 'psql'), ['-h', dir, '-p', String(port), '-U', 'postgres', '-d', database, '-At', '-v', 'ON_ERROR_STOP=1', '-c', statement]];
+        ? [
+            'runuser',
+            [
+              '-u',
+              'postgres',
+              '--',
+              path.join(bin, 'psql'),
+              '-h',
+              dir,
+              '-p',
+              String(port),
+              '-U',
+              'postgres',
+              '-d',
+              database,
+              '-At',
+              '-v',
+              'ON_ERROR_STOP=1',
+              '-c',
+              statement,
+            ],
+          ]
+        : [
+            path.join(bin, 'psql'),
+            [
+              '-h',
+              dir,
+              '-p',
+              String(port),
+              '-U',
+              'postgres',
+              '-d',
+              database,
+              '-At',
+              '-v',
+              'ON_ERROR_STOP=1',
+              '-c',
+              statement,
+            ],
+          ];
       const { stdout } = await promisify(execFile)(file, argv, { timeout: 60_000, cwd: dir });
       return stdout.trim();
     },
     async createDatabase(name: string) {
-      await runAsync('psql', ['-h', dir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', `create database "${name}"`]);
+      await runAsync('psql', [
+        '-h',
+        dir,
+        '-p',
+        String(port),
+        '-U',
+        'postgres',
+        '-d',
+        'postgres',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-c',
+        `create database "${name}"`,
+      ]);
     },
     remove() {
       try {
-        if (existsSync(path.join(data, 'postmaster.pid'))) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', '-t', '30', 'stop']);
+        if (existsSync(path.join(data, 'postmaster.pid')))
+          run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', '-t', '30', 'stop']);
       } catch {
         /* already stopped */
       }

@@ -18,7 +18,10 @@ export interface ServerProcess {
   stop(ms?: number): Promise<void>;
 }
 
-export async function startServerProcess(env: Record<string, string>, options: { nodeOptions?: string[]; readyMs?: number } = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  options: { nodeOptions?: string[]; readyMs?: number } = {},
+): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [...(options.nodeOptions ?? []), '--import', 'tsx', 'src/main.ts'], {
     cwd: path.resolve(__dirname, '../..'),

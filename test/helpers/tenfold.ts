@@ -12,7 +12,9 @@ export function multiplySeedData(data: SeedData, factor: number): SeedData {
     sectionSizes.set(section.number, tasks.length);
     return {
       ...section,
-      tasks: Array.from({ length: factor }, (_, copy) => tasks.map((t) => ({ text: copy === 0 ? t.text : `${t.text} [${copy}]` }))).flat(),
+      tasks: Array.from({ length: factor }, (_, copy) =>
+        tasks.map((t) => ({ text: copy === 0 ? t.text : `${t.text} [${copy}]` })),
+      ).flat(),
       children: section.children?.map(multiplySection),
     };
   };

@@ -20,13 +20,18 @@ export interface TestApp {
   /** `memory://`, a temporary directory, or a fresh PostgreSQL database. */
   databaseLabel: string;
   databaseUrl: string | null;
-  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  query<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
 
 let counter = 0;
 
-/** A database for one test file: PGlite in memory by default, a fresh PostgreSQL database when TEST_DATABASE_URL is set. */
+/** A database for one test file: PGlite in memory by default, a fresh PostgreSQL database when TEST_DATABASE_URL is
+ * set. */
 export async function createTestDatabase(): Promise<{ databaseUrl: string | null; drop(): Promise<void> }> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) return { databaseUrl: null, drop: async () => {} };
@@ -67,7 +72,10 @@ export const SEEDER: Seeder = { hasPlans, seed: seedDatabase };
 
 /** Starts the real server on a free port over a real, migrated database (seeded unless `seedOnStart: false`). */
 export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
-  const database = overrides.databaseUrl === undefined ? await createTestDatabase() : { databaseUrl: overrides.databaseUrl, drop: async () => {} };
+  const database =
+    overrides.databaseUrl === undefined
+      ? await createTestDatabase()
+      : { databaseUrl: overrides.databaseUrl, drop: async () => {} };
   const config = testConfig({ ...overrides, databaseUrl: database.databaseUrl });
   const app = await startApp(config, quietLogger, SEEDER);
   const port = await app.server.listen(0, '127.0.0.1');

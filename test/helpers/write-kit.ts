@@ -31,7 +31,8 @@ export async function as(role: Role | 'none', sub?: string): Promise<Record<stri
 
 // ---- IDs and dates ----
 
-export const globalId = (type: string, id: number): string => Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
+export const globalId = (type: string, id: number): string =>
+  Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
 
 export function databaseId(id: string): number {
   const [, n] = Buffer.from(id, 'base64url').toString('utf8').split(':');
@@ -50,7 +51,8 @@ export function dayFromToday(days: number): string {
 
 let sequence = 0;
 /** A project code unique within the test run. */
-export const uniqueCode = (prefix: string): string => `${prefix}-${process.pid.toString(36)}-${(++sequence).toString(36)}`.toUpperCase();
+export const uniqueCode = (prefix: string): string =>
+  `${prefix}-${process.pid.toString(36)}-${(++sequence).toString(36)}`.toUpperCase();
 
 // ---- Direct SQL ----
 
@@ -78,18 +80,26 @@ export async function projectSnapshot(t: TestApp, projectId: number): Promise<Re
   const q = async (text: string) => (await rows<{ j: string | null }>(t, text))[0].j ?? '[]';
   return {
     project: await q(`select row_to_json(p)::text as j from projects p where p.id = ${projectId}`),
-    allocations: await q(`select json_agg(f order by f.id)::text as j from funding_allocations f where f.project_id = ${projectId}`),
+    allocations: await q(
+      `select json_agg(f order by f.id)::text as j from funding_allocations f where f.project_id = ${projectId}`,
+    ),
     allocationSources: await q(
       `select json_agg(s order by s.allocation_id, s.position)::text as j from allocation_sources s
        where s.allocation_id in (select id from funding_allocations where project_id = ${projectId})`,
     ),
-    history: await q(`select json_agg(c order by c.id)::text as j from project_status_changes c where c.project_id = ${projectId}`),
+    history: await q(
+      `select json_agg(c order by c.id)::text as j from project_status_changes c where c.project_id = ${projectId}`,
+    ),
     historySources: await q(
       `select json_agg(s order by s.status_change_id, s.position)::text as j from status_change_sources s
        where s.status_change_id in (select id from project_status_changes where project_id = ${projectId})`,
     ),
-    tasks: await q(`select json_agg(t order by t.task_id)::text as j from project_tasks t where t.project_id = ${projectId}`),
-    sources: await q(`select json_agg(s order by s.position)::text as j from project_sources s where s.project_id = ${projectId}`),
+    tasks: await q(
+      `select json_agg(t order by t.task_id)::text as j from project_tasks t where t.project_id = ${projectId}`,
+    ),
+    sources: await q(
+      `select json_agg(s order by s.position)::text as j from project_sources s where s.project_id = ${projectId}`,
+    ),
   };
 }
 
@@ -107,18 +117,45 @@ export const PROJECT_FIELDS = /* GraphQL */ `
     sector
     type
     status
-    statusHistory { id status oc4idsStatus effectiveOn note sources { url title document { code } supports } }
+    statusHistory {
+      id
+      status
+      oc4idsStatus
+      effectiveOn
+      note
+      sources {
+        url
+        title
+        document {
+          code
+        }
+        supports
+      }
+    }
     lengthKm
-    ownerAgency { code }
-    tasks { id code }
+    ownerAgency {
+      code
+    }
+    tasks {
+      id
+      code
+    }
     plannedStart
     plannedCompletion
-    totalInvestment { amount currency }
+    totalInvestment {
+      amount
+      currency
+    }
     totalInvestmentVnd
     funding {
-      source { code }
+      source {
+        code
+      }
       financier
-      amount { amount currency }
+      amount {
+        amount
+        currency
+      }
       currency
       rateToVnd
       rateDate
@@ -127,18 +164,49 @@ export const PROJECT_FIELDS = /* GraphQL */ `
       status
       fiscalYear
       note
-      sources { url title }
+      sources {
+        url
+        title
+      }
     }
-    fundingMix { ...WriteMix }
-    sources { url title publisher quote publishedOn retrievedOn confidence supports document { code } }
+    fundingMix {
+      ...WriteMix
+    }
+    sources {
+      url
+      title
+      publisher
+      quote
+      publishedOn
+      retrievedOn
+      confidence
+      supports
+      document {
+        code
+      }
+    }
     version
     createdAt
     updatedAt
     archivedAt
   }
   fragment WriteMix on FundingMix {
-    total { amount currency }
-    shares { source { code } amount { amount currency } share allocationCount unknownCount }
+    total {
+      amount
+      currency
+    }
+    shares {
+      source {
+        code
+      }
+      amount {
+        amount
+        currency
+      }
+      share
+      allocationCount
+      unknownCount
+    }
     knownShare
     allocationCount
     unknownCount
@@ -231,22 +299,62 @@ export const RECORD_SUCCESSION = /* GraphQL */ `
 `;
 
 export const PROJECT_BY_CODE = /* GraphQL */ `
-  query ProjectByCode($code: String!) { project(code: $code) { ...WriteProjectFields } }
+  query ProjectByCode($code: String!) {
+    project(code: $code) {
+      ...WriteProjectFields
+    }
+  }
   ${PROJECT_FIELDS}
 `;
 
 export const NODE = /* GraphQL */ `
-  query Node($id: ID!) { node(id: $id) { __typename id ... on Project { ...WriteProjectFields } } }
+  query Node($id: ID!) {
+    node(id: $id) {
+      __typename
+      id
+      ... on Project {
+        ...WriteProjectFields
+      }
+    }
+  }
   ${PROJECT_FIELDS}
 `;
 
 export const TASK_BY_CODE = /* GraphQL */ `
   query Task($plan: String!, $code: String!) {
-    plan(code: $plan) { task(code: $code) { id code projects(first: 100) { totalCount nodes { code } } fundingMix { ...WriteMix } } }
+    plan(code: $plan) {
+      task(code: $code) {
+        id
+        code
+        projects(first: 100) {
+          totalCount
+          nodes {
+            code
+          }
+        }
+        fundingMix {
+          ...WriteMix
+        }
+      }
+    }
   }
   fragment WriteMix on FundingMix {
-    total { amount currency }
-    shares { source { code } amount { amount currency } share allocationCount unknownCount }
+    total {
+      amount
+      currency
+    }
+    shares {
+      source {
+        code
+      }
+      amount {
+        amount
+        currency
+      }
+      share
+      allocationCount
+      unknownCount
+    }
     knownShare
     allocationCount
     unknownCount
@@ -275,7 +383,11 @@ export function okPayload(response: GraphQLResponse, field: string): any {
 }
 
 /** Creates a project as a planner (or the given caller) and answers it. */
-export async function createProject(t: TestApp, input: Record<string, unknown>, headers?: Record<string, string>): Promise<any> {
+export async function createProject(
+  t: TestApp,
+  input: Record<string, unknown>,
+  headers?: Record<string, string>,
+): Promise<any> {
   const response = await t.query(CREATE_PROJECT, { input }, headers ?? (await as('planner')));
   return okPayload(response, 'createProject').project;
 }
@@ -295,11 +407,18 @@ export async function taskId(t: TestApp, code: string, plan = PLAN_CODE): Promis
 }
 
 /** The user errors reduced to what tests compare: field path and code. */
-export const errorKeys = (userErrors: { field: string[]; code: string }[]) => userErrors.map((e) => ({ field: e.field, code: e.code }));
+export const errorKeys = (userErrors: { field: string[]; code: string }[]) =>
+  userErrors.map((e) => ({ field: e.field, code: e.code }));
 
 /** A valid source citation. */
 export function source(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { url: 'https://example.org/decision', title: 'A decision', retrievedOn: '2025-06-01', confidence: 'HIGH', ...extra };
+  return {
+    url: 'https://example.org/decision',
+    title: 'A decision',
+    retrievedOn: '2025-06-01',
+    confidence: 'HIGH',
+    ...extra,
+  };
 }
 
 // ---- Exact decimals (non-negative) ----
@@ -357,7 +476,9 @@ export function mulRound2(a: string, b: string): string {
   const y = parseDec(b);
   const scale = x.scale + y.scale;
   const product = x.n * y.n;
-  return scale <= 2 ? formatDec({ n: product * pow10(2 - scale), scale: 2 }) : formatDec({ n: divRound(product, pow10(scale - 2)), scale: 2 });
+  return scale <= 2
+    ? formatDec({ n: product * pow10(2 - scale), scale: 2 })
+    : formatDec({ n: divRound(product, pow10(scale - 2)), scale: 2 });
 }
 
 /** a / b rounded half up to 6 decimals. */
@@ -377,7 +498,15 @@ export function compareDec(a: string, b: string): number {
 }
 
 /** Raw HTTP POST to /graphql, answering the body as text (for byte comparisons) and the headers. */
-export async function rawPost(t: TestApp, body: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
-  const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+export async function rawPost(
+  t: TestApp,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string; headers: Headers }> {
+  const response = await fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   return { status: response.status, text: await response.text(), headers: response.headers };
 }

@@ -21,7 +21,11 @@ describe('loadConfig', () => {
       },
       operations: {
         limits: DEFAULT_LIMITS,
-        caches: { documentBytes: 32 * 1024 * 1024, compiledPlanBytes: 64 * 1024 * 1024, persistedQueryBytes: 16 * 1024 * 1024 },
+        caches: {
+          documentBytes: 32 * 1024 * 1024,
+          compiledPlanBytes: 64 * 1024 * 1024,
+          persistedQueryBytes: 16 * 1024 * 1024,
+        },
         idempotency: { windowHours: 24, maxKeysPerCaller: 1000, maxResponseBytes: 256 * 1024 },
         statementTimeoutMs: 10000,
         requestTimeoutMs: 15000,
@@ -69,8 +73,19 @@ describe('loadConfig', () => {
   });
 
   it('reads PORT, DATABASE_URL, PGLITE_DATA_DIR and NODE_ENV', () => {
-    const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u@db:5432/registry', PGLITE_DATA_DIR: 'memory://', NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) });
-    expect(config).toMatchObject({ port: 8080, databaseUrl: 'postgres://u@db:5432/registry', pgliteDataDir: 'memory://', nodeEnv: 'production' });
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u@db:5432/registry',
+      PGLITE_DATA_DIR: 'memory://',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(32),
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      databaseUrl: 'postgres://u@db:5432/registry',
+      pgliteDataDir: 'memory://',
+      nodeEnv: 'production',
+    });
   });
 
   it.each([

@@ -122,7 +122,9 @@ describe('a cache bounded in bytes', () => {
 
 describe('the canonical form of an idempotent request', () => {
   it('orders keys at every depth and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
     expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
     expect(canonicalJson(null)).toBe('null');
   });
@@ -150,7 +152,9 @@ describe('reading OC4IDS', () => {
 describe('error codes', () => {
   it('are the same in the table the server reads and in the schema clients read', () => {
     const schemaEnum = buildSchema().getType('ErrorCode');
-    const values = (schemaEnum as unknown as { getValues(): { name: string; description?: string | null }[] }).getValues();
+    const values = (
+      schemaEnum as unknown as { getValues(): { name: string; description?: string | null }[] }
+    ).getValues();
     expect(values.map((v) => v.name).sort()).toEqual(Object.keys(ERROR_CODES).sort());
     // When this fails, `npm run error-codes` writes the enum again from the table.
     for (const v of values) expect(v.description).toBe(errorCodeDescription(v.name as keyof typeof ERROR_CODES));

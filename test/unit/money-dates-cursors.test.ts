@@ -28,13 +28,16 @@ describe('dates', () => {
   it('keeps to 1900-2200 and to days that exist', () => {
     expect([EARLIEST_DATE, LATEST_DATE]).toEqual(['1900-01-01', '2200-12-31']);
     expect(isRegistryDate('2024-02-29')).toBe(true);
-    for (const day of ['2025-02-29', '2025-02-30', '0000-01-01', '1899-12-31', '2201-01-01', '2025-1-01']) expect(isRegistryDate(day)).toBe(false);
+    for (const day of ['2025-02-29', '2025-02-30', '0000-01-01', '1899-12-31', '2201-01-01', '2025-1-01'])
+      expect(isRegistryDate(day)).toBe(false);
     expect(isCalendarDate('0001-01-01')).toBe(true);
   });
 
   it('takes instants as ISO 8601 and as PostgreSQL prints them, with a zone', () => {
-    for (const ok of ['2025-07-01T08:30:00Z', '2025-07-01T08:30:00.123456+07:00', '2025-07-01 08:30:00.123456+00']) expect(isRegistryInstant(ok)).toBe(true);
-    for (const bad of ['2025-07-01T08:30:00', '+275760-09-13T00:00:00Z', '0000-01-01T00:00:00Z', '2025-07-01']) expect(isRegistryInstant(bad)).toBe(false);
+    for (const ok of ['2025-07-01T08:30:00Z', '2025-07-01T08:30:00.123456+07:00', '2025-07-01 08:30:00.123456+00'])
+      expect(isRegistryInstant(ok)).toBe(true);
+    for (const bad of ['2025-07-01T08:30:00', '+275760-09-13T00:00:00Z', '0000-01-01T00:00:00Z', '2025-07-01'])
+      expect(isRegistryInstant(bad)).toBe(false);
   });
 });
 
@@ -56,14 +59,24 @@ describe('cursors', () => {
   };
 
   it('decode what they encode', () => {
-    expect(pageRequest({ first: 5, after: encodeCursor(ordering.tag, ['2025-01-01', 7]) }, ordering)).toEqual({ limit: 5, backward: false, cursor: ['2025-01-01', 7] });
+    expect(pageRequest({ first: 5, after: encodeCursor(ordering.tag, ['2025-01-01', 7]) }, ordering)).toEqual({
+      limit: 5,
+      backward: false,
+      cursor: ['2025-01-01', 7],
+    });
     expect(pageRequest({ last: 2, before: encodeCursor(ordering.tag, [null, 3]) }, ordering).cursor).toEqual([null, 3]);
   });
 
   it('refuse another ordering, malformed values and days outside the range, as BAD_USER_INPUT', () => {
-    expect(code(() => pageRequest({ after: encodeCursor('Thing:ID.ASC', ['2025-01-01', 7]) }, ordering))).toBe('BAD_USER_INPUT');
-    expect(code(() => pageRequest({ after: encodeCursor(ordering.tag, ['0000-01-01', 7]) }, ordering))).toBe('BAD_USER_INPUT');
-    expect(code(() => pageRequest({ after: encodeCursor(ordering.tag, ['2025-01-01', 2 ** 31]) }, ordering))).toBe('BAD_USER_INPUT');
+    expect(code(() => pageRequest({ after: encodeCursor('Thing:ID.ASC', ['2025-01-01', 7]) }, ordering))).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(code(() => pageRequest({ after: encodeCursor(ordering.tag, ['0000-01-01', 7]) }, ordering))).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(code(() => pageRequest({ after: encodeCursor(ordering.tag, ['2025-01-01', 2 ** 31]) }, ordering))).toBe(
+      'BAD_USER_INPUT',
+    );
     expect(code(() => pageRequest({ after: '%%%' }, ordering))).toBe('BAD_USER_INPUT');
     expect(code(() => pageRequest({ first: 101 }, ordering))).toBe('BAD_USER_INPUT');
   });

@@ -6,10 +6,26 @@ import { agencyOrdering, type AgencyRepository } from './agency.repository';
 
 /** The loaders of agencies and their successions. */
 export function agencyLoaders(scheduler: BatchScheduler, agencies: AgencyRepository) {
-  const agencyById = rowLoader(scheduler, (ids: readonly number[]) => agencies.agenciesByIds(ids), (row) => row.id);
-  const agencyByCode = rowLoader(scheduler, async (codes: readonly string[]) => prime(agencyById, await agencies.agenciesByCodes(codes)), (row) => row.code);
-  const successionsByPredecessorId = groupLoader(scheduler, (ids: readonly number[]) => agencies.successionsByPredecessorIds(ids), (row) => row.predecessorId);
-  const successionsBySuccessorId = groupLoader(scheduler, (ids: readonly number[]) => agencies.successionsBySuccessorIds(ids), (row) => row.successorId);
+  const agencyById = rowLoader(
+    scheduler,
+    (ids: readonly number[]) => agencies.agenciesByIds(ids),
+    (row) => row.id,
+  );
+  const agencyByCode = rowLoader(
+    scheduler,
+    async (codes: readonly string[]) => prime(agencyById, await agencies.agenciesByCodes(codes)),
+    (row) => row.code,
+  );
+  const successionsByPredecessorId = groupLoader(
+    scheduler,
+    (ids: readonly number[]) => agencies.successionsByPredecessorIds(ids),
+    (row) => row.predecessorId,
+  );
+  const successionsBySuccessorId = groupLoader(
+    scheduler,
+    (ids: readonly number[]) => agencies.successionsBySuccessorIds(ids),
+    (row) => row.successorId,
+  );
   const currentAgencyIdByAgencyId = scheduledLoader<number, number>(scheduler, async (ids) => {
     const map = await agencies.currentAgencyIds(ids);
     return ids.map((id) => map.get(id) ?? id);
@@ -22,10 +38,24 @@ export function agencyLoaders(scheduler: BatchScheduler, agencies: AgencyReposit
     currentAgencyIdByAgencyId,
     /** `Query.agencies`. */
     agencies: (args: PageArgs) =>
-      rootConnection(scheduler, args, agencyOrdering, agencyById, (request) => agencies.agenciesPage(request), () => agencies.countAgencies()),
+      rootConnection(
+        scheduler,
+        args,
+        agencyOrdering,
+        agencyById,
+        (request) => agencies.agenciesPage(request),
+        () => agencies.countAgencies(),
+      ),
     /** After an agency or a succession was written: what it touches is read again. */
     forgetAgencies() {
-      for (const loader of [agencyById, agencyByCode, successionsByPredecessorId, successionsBySuccessorId, currentAgencyIdByAgencyId]) loader.clearAll();
+      for (const loader of [
+        agencyById,
+        agencyByCode,
+        successionsByPredecessorId,
+        successionsBySuccessorId,
+        currentAgencyIdByAgencyId,
+      ])
+        loader.clearAll();
     },
   };
 }

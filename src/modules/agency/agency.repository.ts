@@ -62,7 +62,10 @@ export class AgencyRepository {
     const rows = await queryRows<{ agency_id: number; current_id: number }>(
       this.db,
       sql`select agency_id::int as agency_id, current_id::int as current_id from agency_current
-          where agency_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
+          where agency_id in (${sql.join(
+            ids.map((id) => sql`${id}`),
+            sql`, `,
+          )})`,
     );
     return new Map(rows.map((row) => [Number(row.agency_id), Number(row.current_id)]));
   }

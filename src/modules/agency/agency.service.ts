@@ -12,17 +12,28 @@ export const agencyService = {
   async create(request: WriteRequest, input: CreateAgencyInput): Promise<WriteOutcome<AgencyRow>> {
     const scope = authorize(request, 'admin', 'createAgency', input.clientMutationId);
     const errors = new UserErrors();
-    errors.text(input.code, ['input', 'code'], { max: 64, required: true, pattern: AGENCY_CODE, patternMessage: 'Letters, digits, ".", "-" and "_", e.g. "BD.SGTVT".' });
+    errors.text(input.code, ['input', 'code'], {
+      max: 64,
+      required: true,
+      pattern: AGENCY_CODE,
+      patternMessage: 'Letters, digits, ".", "-" and "_", e.g. "BD.SGTVT".',
+    });
     errors.text(input.name, ['input', 'name'], { max: 500, required: true });
     errors.text(input.nameEn, ['input', 'nameEn'], { max: 500 });
     errors.text(input.jurisdictionCode, ['input', 'jurisdictionCode'], { max: 20, required: true });
     errors.text(input.jurisdiction, ['input', 'jurisdiction'], { max: 200, required: true });
-    if (input.validFrom && input.validTo && input.validTo <= input.validFrom) errors.add(['input', 'validTo'], 'Must be after validFrom.');
+    if (input.validFrom && input.validTo && input.validTo <= input.validFrom)
+      errors.add(['input', 'validTo'], 'Must be after validFrom.');
     if (errors.any) return refused(errors.list);
     return runWrite(scope, async (tx, audit) => {
       const writer = new AgencyWriter(tx);
       const taken = await writer.codeTaken(input.code);
-      if (taken) fail(['input', 'code'], `An agency with the code "${taken}" already exists (codes are compared without regard to case).`, 'DUPLICATE');
+      if (taken)
+        fail(
+          ['input', 'code'],
+          `An agency with the code "${taken}" already exists (codes are compared without regard to case).`,
+          'DUPLICATE',
+        );
       const agency = await writer.insert({
         code: input.code,
         name: input.name,
@@ -38,10 +49,14 @@ export const agencyService = {
     });
   },
 
-  async recordSuccession(request: WriteRequest, input: RecordAgencySuccessionInput): Promise<WriteOutcome<{ predecessor: AgencyRow; successor: AgencyRow }>> {
+  async recordSuccession(
+    request: WriteRequest,
+    input: RecordAgencySuccessionInput,
+  ): Promise<WriteOutcome<{ predecessor: AgencyRow; successor: AgencyRow }>> {
     const scope = authorize(request, 'admin', 'recordAgencySuccession', input.clientMutationId);
     const errors = new UserErrors();
-    if (input.predecessorCode === input.successorCode) errors.add(['input', 'successorCode'], 'An agency cannot succeed itself.');
+    if (input.predecessorCode === input.successorCode)
+      errors.add(['input', 'successorCode'], 'An agency cannot succeed itself.');
     errors.text(input.reason, ['input', 'reason'], { max: 2000, required: true });
     errors.text(input.note, ['input', 'note'], { max: 5000 });
     checkSources(input.sources, ['input', 'sources'], errors);
@@ -49,18 +64,25 @@ export const agencyService = {
     return runWrite(scope, async (tx, audit) => {
       const writer = new AgencyWriter(tx);
       const predecessor = await writer.byCode(input.predecessorCode, { lock: true });
-      if (!predecessor) fail(['input', 'predecessorCode'], `No agency has the code "${input.predecessorCode}".`, 'NOT_FOUND');
+      if (!predecessor)
+        fail(['input', 'predecessorCode'], `No agency has the code "${input.predecessorCode}".`, 'NOT_FOUND');
       const successor = await writer.byCode(input.successorCode);
       if (!successor) fail(['input', 'successorCode'], `No agency has the code "${input.successorCode}".`, 'NOT_FOUND');
       let documentId: number | null = null;
       if (input.documentCode) {
         documentId = await writer.legalDocumentId(input.documentCode);
-        if (documentId === null) fail(['input', 'documentCode'], `No legal document has the code "${input.documentCode}".`, 'NOT_FOUND');
+        if (documentId === null)
+          fail(['input', 'documentCode'], `No legal document has the code "${input.documentCode}".`, 'NOT_FOUND');
       }
-      if (await writer.successionExists(predecessor.id, successor.id, input.effectiveOn)) fail(['input', 'successorCode'], 'This succession is already recorded.', 'DUPLICATE');
+      if (await writer.successionExists(predecessor.id, successor.id, input.effectiveOn))
+        fail(['input', 'successorCode'], 'This succession is already recorded.', 'DUPLICATE');
       // A successor that (through later successions) leads back to the predecessor would make a loop.
       if (await writer.leadsTo(successor.id, predecessor.id)) {
-        fail(['input', 'successorCode'], `${successor.code} already leads back to ${predecessor.code}: the succession would make a loop.`, 'INVALID_VALUE');
+        fail(
+          ['input', 'successorCode'],
+          `${successor.code} already leads back to ${predecessor.code}: the succession would make a loop.`,
+          'INVALID_VALUE',
+        );
       }
       const succession = await writer.insertSuccession(
         {
@@ -76,13 +98,25 @@ export const agencyService = {
         input.sources,
       );
       let updatedPredecessor = predecessor;
-      if (input.closePredecessor !== false && (predecessor.validTo === null || predecessor.validTo > input.effectiveOn)) {
+      if (
+        input.closePredecessor !== false &&
+        (predecessor.validTo === null || predecessor.validTo > input.effectiveOn)
+      ) {
         if (predecessor.validFrom !== null && predecessor.validFrom >= input.effectiveOn) {
-          fail(['input', 'effectiveOn'], `Must be after ${predecessor.code}'s validFrom (${predecessor.validFrom}).`, 'INVALID_VALUE');
+          fail(
+            ['input', 'effectiveOn'],
+            `Must be after ${predecessor.code}'s validFrom (${predecessor.validFrom}).`,
+            'INVALID_VALUE',
+          );
         }
         updatedPredecessor = await writer.close(predecessor.id, input.effectiveOn);
       }
-      await audit({ entityType: 'Agency', entityId: predecessor.id, before: predecessor, after: { ...updatedPredecessor, succession } });
+      await audit({
+        entityType: 'Agency',
+        entityId: predecessor.id,
+        before: predecessor,
+        after: { ...updatedPredecessor, succession },
+      });
       return { predecessor: updatedPredecessor, successor };
     });
   },

@@ -1,6 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
-import { agencies, agencySuccessions, legalDocuments, successionSources, type AgencyRow, type AgencySuccessionRow } from '../../db/schema';
+import {
+  agencies,
+  agencySuccessions,
+  legalDocuments,
+  successionSources,
+  type AgencyRow,
+  type AgencySuccessionRow,
+} from '../../db/schema';
 import { SourceWriter, type SourceFields } from '../source/source.writer';
 
 /** All SQL of writes to agencies and their successions. Every method runs inside the caller's transaction. */
@@ -9,7 +16,10 @@ export class AgencyWriter {
 
   /** The code of an agency that has `code` without regard to case, or null. */
   async codeTaken(code: string): Promise<string | null> {
-    const [row] = await this.tx.select({ code: agencies.code }).from(agencies).where(sql`lower(${agencies.code}) = lower(${code})`);
+    const [row] = await this.tx
+      .select({ code: agencies.code })
+      .from(agencies)
+      .where(sql`lower(${agencies.code}) = lower(${code})`);
     return row?.code ?? null;
   }
 
@@ -26,7 +36,10 @@ export class AgencyWriter {
   }
 
   async legalDocumentId(code: string): Promise<number | null> {
-    const [row] = await this.tx.select({ id: legalDocuments.id }).from(legalDocuments).where(eq(legalDocuments.code, code));
+    const [row] = await this.tx
+      .select({ id: legalDocuments.id })
+      .from(legalDocuments)
+      .where(eq(legalDocuments.code, code));
     return row?.id ?? null;
   }
 
@@ -34,7 +47,13 @@ export class AgencyWriter {
     const rows = await this.tx
       .select({ id: agencySuccessions.id })
       .from(agencySuccessions)
-      .where(and(eq(agencySuccessions.predecessorId, predecessorId), eq(agencySuccessions.successorId, successorId), eq(agencySuccessions.effectiveOn, effectiveOn)));
+      .where(
+        and(
+          eq(agencySuccessions.predecessorId, predecessorId),
+          eq(agencySuccessions.successorId, successorId),
+          eq(agencySuccessions.effectiveOn, effectiveOn),
+        ),
+      );
     return rows.length > 0;
   }
 
@@ -49,14 +68,21 @@ export class AgencyWriter {
     return Number(row.n) > 0;
   }
 
-  async insertSuccession(values: typeof agencySuccessions.$inferInsert, sources: readonly SourceFields[] | null | undefined): Promise<AgencySuccessionRow> {
+  async insertSuccession(
+    values: typeof agencySuccessions.$inferInsert,
+    sources: readonly SourceFields[] | null | undefined,
+  ): Promise<AgencySuccessionRow> {
     const [succession] = await this.tx.insert(agencySuccessions).values(values).returning();
     await new SourceWriter(this.tx).cite(successionSources, succession.id, sources);
     return succession;
   }
 
   async close(agencyId: number, validTo: string): Promise<AgencyRow> {
-    const [row] = await this.tx.update(agencies).set({ validTo, updatedAt: sql`now()` }).where(eq(agencies.id, agencyId)).returning();
+    const [row] = await this.tx
+      .update(agencies)
+      .set({ validTo, updatedAt: sql`now()` })
+      .where(eq(agencies.id, agencyId))
+      .returning();
     return row;
   }
 }

@@ -7,9 +7,18 @@ import { agencyService } from './agency.service';
 export const agencyResolvers: Resolvers = {
   Mutation: {
     createAgency: async (_, { input }, context) =>
-      payload(context, input, await agencyService.create(writeRequest(context), input), async (row) => ({ agency: await context.loaders.agencyById.load(row.id) }), { agency: null }),
+      payload(
+        context,
+        input,
+        await agencyService.create(writeRequest(context), input),
+        async (row) => ({ agency: await context.loaders.agencyById.load(row.id) }),
+        { agency: null },
+      ),
     recordAgencySuccession: async (_, { input }, context) =>
-      payload(context, input, await agencyService.recordSuccession(writeRequest(context), input),
+      payload(
+        context,
+        input,
+        await agencyService.recordSuccession(writeRequest(context), input),
         async ({ predecessor, successor }) => ({
           predecessor: await context.loaders.agencyById.load(predecessor.id),
           successor: await context.loaders.agencyById.load(successor.id),
@@ -42,11 +51,13 @@ export const agencyResolvers: Resolvers = {
     dateInferred: ({ row }) => row.dateInferred,
     reason: ({ row }) => row.reason,
     note: ({ row }) => row.note,
-    document: ({ row }, _, { loaders }) => (row.documentId === null ? null : loaders.legalDocumentById.load(row.documentId)),
+    document: ({ row }, _, { loaders }) =>
+      row.documentId === null ? null : loaders.legalDocumentById.load(row.documentId),
     sources: ({ row }, _, { loaders }) => loaders.sourcesBySuccessionId.load(row.id),
   },
   AgencyAssignment: {
     task: async (assignment, _, { loaders }) => (await loaders.taskById.load(assignment.taskId))!,
-    section: (assignment, _, { loaders }) => (assignment.sectionId === null ? null : loaders.sectionById.load(assignment.sectionId)),
+    section: (assignment, _, { loaders }) =>
+      assignment.sectionId === null ? null : loaders.sectionById.load(assignment.sectionId),
   },
 };

@@ -7,6 +7,13 @@ import { auditOrdering, type AuditFilter, type AuditRepository } from './audit.r
 export function auditLoaders(scheduler: BatchScheduler, audit: AuditRepository) {
   return {
     auditLog: (filter: AuditFilter, args: PageArgs) =>
-      rootConnection(scheduler, args, auditOrdering, null, (request) => audit.page(filter, request), () => audit.count(filter)),
+      rootConnection(
+        scheduler,
+        args,
+        auditOrdering,
+        null,
+        (request) => audit.page(filter, request),
+        () => audit.count(filter),
+      ),
   };
 }

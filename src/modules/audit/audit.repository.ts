@@ -22,7 +22,9 @@ export class AuditRepository {
 
   private where(filter: AuditFilter): SQL | undefined {
     return and(
-      filter.entity ? and(eq(auditLog.entityType, filter.entity.type), eq(auditLog.entityId, filter.entity.id)) : undefined,
+      filter.entity
+        ? and(eq(auditLog.entityType, filter.entity.type), eq(auditLog.entityId, filter.entity.id))
+        : undefined,
       filter.actor !== undefined ? eq(auditLog.actorSubject, filter.actor) : undefined,
       filter.action !== undefined ? eq(auditLog.action, filter.action) : undefined,
       filter.since !== undefined ? gte(auditLog.at, filter.since) : undefined,

@@ -38,9 +38,20 @@ export type Written = Pick<AuditRecord, 'entityType' | 'entityId'>[];
 export type WriteOutcome<T> = { ok: true; value: T; written: Written } | { ok: false; userErrors: UserError[] };
 
 /** The caller must hold `role` for `action`: the write's one role check. */
-export function authorize(request: WriteRequest, role: Role, action: string, clientMutationId?: string | null): WriteScope {
+export function authorize(
+  request: WriteRequest,
+  role: Role,
+  action: string,
+  clientMutationId?: string | null,
+): WriteScope {
   assertRole(request.viewer, role, action);
-  return { db: request.db, user: request.viewer, requestId: request.requestId, action, clientMutationId: clientMutationId ?? null };
+  return {
+    db: request.db,
+    user: request.viewer,
+    requestId: request.requestId,
+    action,
+    clientMutationId: clientMutationId ?? null,
+  };
 }
 
 /** The outcome of a write refused before it ran. */
@@ -61,7 +72,11 @@ const DUPLICATE_KEYS: Record<string, string> = {
 
 function duplicateOf(error: unknown): string | null {
   for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
-    const { code, constraint, constraint_name } = current as { code?: string; constraint?: string; constraint_name?: string };
+    const { code, constraint, constraint_name } = current as {
+      code?: string;
+      constraint?: string;
+      constraint_name?: string;
+    };
     const name = constraint_name ?? constraint;
     if (code === '23505' && name && name in DUPLICATE_KEYS) return DUPLICATE_KEYS[name];
     current = (current as { cause?: unknown }).cause;
@@ -91,7 +106,10 @@ export class AuditWriter {
  * Runs `work` in a transaction that also writes the audit entries it records, and rolls everything back when `work`
  * reports user errors (by throwing UserInputFailure) or fails. The outcome names what was written.
  */
-export async function runWrite<T>(scope: WriteScope, work: (tx: Db, audit: (record: AuditRecord) => Promise<void>) => Promise<T>): Promise<WriteOutcome<T>> {
+export async function runWrite<T>(
+  scope: WriteScope,
+  work: (tx: Db, audit: (record: AuditRecord) => Promise<void>) => Promise<T>,
+): Promise<WriteOutcome<T>> {
   const written: Written = [];
   try {
     const value = await scope.db.transaction(async (tx) => {
@@ -105,7 +123,17 @@ export async function runWrite<T>(scope: WriteScope, work: (tx: Db, audit: (reco
   } catch (error) {
     if (error instanceof UserInputFailure) return { ok: false, userErrors: error.errors };
     const field = duplicateOf(error);
-    if (field) return { ok: false, userErrors: [{ field: ['input', field], message: 'This already exists (it was just recorded by another request).', code: 'DUPLICATE' }] };
+    if (field)
+      return {
+        ok: false,
+        userErrors: [
+          {
+            field: ['input', field],
+            message: 'This already exists (it was just recorded by another request).',
+            code: 'DUPLICATE',
+          },
+        ],
+      };
     throw error;
   }
 }

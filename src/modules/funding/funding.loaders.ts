@@ -16,8 +16,16 @@ export function fundingLoaders(scheduler: BatchScheduler, funding: FundingReposi
     return keys.map(() => rows);
   });
   let sourcesById: Map<number, FundingSourceRow> | null = null;
-  const allocationById = rowLoader(scheduler, (ids: readonly number[]) => funding.allocationsByIds(ids), (row) => row.id);
-  const allocationsByProjectId = groupLoader(scheduler, (ids: readonly number[]) => funding.allocationsByProjectIds(ids), (row) => row.projectId);
+  const allocationById = rowLoader(
+    scheduler,
+    (ids: readonly number[]) => funding.allocationsByIds(ids),
+    (row) => row.id,
+  );
+  const allocationsByProjectId = groupLoader(
+    scheduler,
+    (ids: readonly number[]) => funding.allocationsByProjectIds(ids),
+    (row) => row.projectId,
+  );
   const fundingMixByProjectId = mixLoader((ids) => funding.fundingMixesByProjectIds(ids));
   const fundingMixByTaskId = mixLoader((ids) => funding.fundingMixesByScope('task', ids));
   const fundingMixByPlanId = mixLoader((ids) => funding.fundingMixesByScope('plan', ids));

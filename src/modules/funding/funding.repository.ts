@@ -4,7 +4,16 @@ import type { FundingGroupBy } from '../../__generated__/graphql';
 import { queryRows, type Db } from '../../db/client';
 import { fundingAllocations, fundingSources, projects } from '../../db/schema';
 import { selectedMembers, type ProjectScope } from '../project/list/members';
-import { groupMembers, mixGroups, mixRow, mixStatement, parentMixStatement, type FundingGroupRow, type FundingMixRow, type MixStatementRow } from './mix-sql';
+import {
+  groupMembers,
+  mixGroups,
+  mixRow,
+  mixStatement,
+  parentMixStatement,
+  type FundingGroupRow,
+  type FundingMixRow,
+  type MixStatementRow,
+} from './mix-sql';
 
 export type { FundingGroupRow, FundingMixRow };
 
@@ -51,7 +60,10 @@ export class FundingRepository {
   }
 
   allocationsByIds(ids: readonly number[]) {
-    return this.db.select().from(fundingAllocations).where(inArray(fundingAllocations.id, [...ids]));
+    return this.db
+      .select()
+      .from(fundingAllocations)
+      .where(inArray(fundingAllocations.id, [...ids]));
   }
 
   /** Mixes of many parents in one statement; `members` yields (parent_id, project_id), `single` when one parent. */
@@ -79,7 +91,10 @@ export class FundingRepository {
 
   /** Mixes of the projects a query selects under each parent. */
   fundingMixesOfSelection(scope: ProjectScope, parentIds: readonly number[], filter: SQL | undefined) {
-    return this.mixesByParent(selectedMembers(scope, parentIds, filter), parentIds.length === 1 ? parentIds[0] : undefined);
+    return this.mixesByParent(
+      selectedMembers(scope, parentIds, filter),
+      parentIds.length === 1 ? parentIds[0] : undefined,
+    );
   }
 
   /** `selected` of `Query.fundingMix`: the projects the filter selects, with what groups need. */
@@ -90,7 +105,11 @@ export class FundingRepository {
   }
 
   /** `Query.fundingMix`: groups of the selected projects, each with its mix, in one statement. */
-  async groupedMixes(groupBy: FundingGroupBy, filter: SQL | undefined, currentAgencies: boolean): Promise<FundingGroupRow[]> {
+  async groupedMixes(
+    groupBy: FundingGroupBy,
+    filter: SQL | undefined,
+    currentAgencies: boolean,
+  ): Promise<FundingGroupRow[]> {
     const rows = await queryRows<MixStatementRow>(
       this.db,
       mixStatement(groupMembers(groupBy, currentAgencies), {
@@ -102,4 +121,3 @@ export class FundingRepository {
     return [...mixGroups(rows).values()];
   }
 }
-

@@ -34,7 +34,10 @@ export interface FundingGroupRow {
  * `project_id`, each (group, project) once; with `byAllocation` it also yields `allocation_id`, and a group holds
  * only those allocations (a financier's), else all of its projects' allocations.
  */
-export function mixStatement(members: SQL, options: { prelude?: SQL; byAllocation?: boolean; inline?: boolean; singleGroup?: string } = {}): SQL {
+export function mixStatement(
+  members: SQL,
+  options: { prelude?: SQL; byAllocation?: boolean; inline?: boolean; singleGroup?: string } = {},
+): SQL {
   // With one group, its allocations are a semi-join on the members, which PostgreSQL answers with the allocations'
   // project index (a filtered set of 1,263 projects over 100,657 allocations: 12 ms, where the join hashed every
   // allocation in 28 ms).
@@ -57,9 +60,12 @@ export function mixStatement(members: SQL, options: { prelude?: SQL; byAllocatio
       from members group by gid
     ),
     by_source as (
-      ${bySource ?? sql`select a.gid, a.source_id, sum(a.amount_vnd) as amount, count(*) as allocation_count,
+      ${
+        bySource ??
+        sql`select a.gid, a.source_id, sum(a.amount_vnd) as amount, count(*) as allocation_count,
              count(*) filter (where a.amount_vnd is null) as unknown_count
-      from (${allocations}) a group by a.gid, a.source_id`}
+      from (${allocations}) a group by a.gid, a.source_id`
+      }
     ),
     totals as (select gid, coalesce(sum(amount), 0) as total from by_source group by gid)
     select g.gid, g.key, g.label, g.ref_id::int as ref_id, g.project_count::int as project_count,
@@ -99,7 +105,11 @@ export interface MixStatementRow {
 }
 
 /** One source's part of a mix, from a row of a mix statement. */
-export function mixRow(row: Pick<MixStatementRow, 'amount' | 'share' | 'allocation_count' | 'unknown_count' | 'total'> & { source_id: number }): FundingMixRow {
+export function mixRow(
+  row: Pick<MixStatementRow, 'amount' | 'share' | 'allocation_count' | 'unknown_count' | 'total'> & {
+    source_id: number;
+  },
+): FundingMixRow {
   return {
     sourceId: Number(row.source_id),
     amount: row.amount,
@@ -115,7 +125,13 @@ export function mixGroups(rows: MixStatementRow[]): Map<string, FundingGroupRow>
   for (const row of rows) {
     let group = groups.get(row.gid);
     if (!group) {
-      group = { key: row.key, label: row.label, refId: row.ref_id === null ? null : Number(row.ref_id), projectCount: Number(row.project_count), mix: [] };
+      group = {
+        key: row.key,
+        label: row.label,
+        refId: row.ref_id === null ? null : Number(row.ref_id),
+        projectCount: Number(row.project_count),
+        mix: [],
+      };
       groups.set(row.gid, group);
     }
     if (row.source_id !== null) group.mix.push(mixRow(row as MixStatementRow & { source_id: number }));
@@ -153,4 +169,3 @@ export function groupMembers(groupBy: FundingGroupBy, currentAgencies: boolean):
                  from selected s join ${fundingAllocations} fa on fa.project_id = s.project_id`;
   }
 }
-

@@ -22,7 +22,8 @@ export const fundingResolvers: Resolvers = {
   FundingAllocation: {
     id: (allocation) => toGlobalId('FundingAllocation', allocation.id),
     source: (allocation, _, { loaders }) => fundingSource(loaders, allocation.sourceId),
-    amount: (allocation) => (allocation.amount === null ? null : { amount: allocation.amount, currency: allocation.currency }),
+    amount: (allocation) =>
+      allocation.amount === null ? null : { amount: allocation.amount, currency: allocation.currency },
     sources: (allocation, _, { loaders }) => loaders.sourcesByAllocationId.load(allocation.id),
   },
   FundingMix: {

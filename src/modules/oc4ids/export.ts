@@ -13,7 +13,11 @@ import type { Oc4idsRepository } from './oc4ids.repository';
 export const EXPORT_BATCH_SIZE = 500;
 
 /** The OC4IDS objects of these projects, in their order: one batch of statements for all of them. */
-export async function oc4idsProjects(repository: Oc4idsRepository, rows: readonly ExportProject[], prefix: string): Promise<Record<string, unknown>[]> {
+export async function oc4idsProjects(
+  repository: Oc4idsRepository,
+  rows: readonly ExportProject[],
+  prefix: string,
+): Promise<Record<string, unknown>[]> {
   const bundles = await repository.bundles(rows);
   return bundles.map((bundle) => toOc4idsProject(bundle, prefix));
 }
@@ -21,11 +25,32 @@ export async function oc4idsProjects(repository: Oc4idsRepository, rows: readonl
 // ---- Filters from query parameters ----
 
 /** List parameters: repeatable, or comma-separated (except `financier`, whose names may hold commas). */
-const LIST_PARAMETERS = ['status', 'sector', 'type', 'fundingSource', 'financier', 'agency', 'planCode', 'taskCode'] as const;
-const SINGLE_PARAMETERS = ['search', 'minInvestment', 'maxInvestment', 'plannedCompletionFrom', 'plannedCompletionTo', 'updatedSince', 'includeSuccessors'] as const;
+const LIST_PARAMETERS = [
+  'status',
+  'sector',
+  'type',
+  'fundingSource',
+  'financier',
+  'agency',
+  'planCode',
+  'taskCode',
+] as const;
+const SINGLE_PARAMETERS = [
+  'search',
+  'minInvestment',
+  'maxInvestment',
+  'plannedCompletionFrom',
+  'plannedCompletionTo',
+  'updatedSince',
+  'includeSuccessors',
+] as const;
 export const FILTER_PARAMETERS: readonly string[] = [...LIST_PARAMETERS, ...SINGLE_PARAMETERS];
 
-const ENUMS: Record<string, readonly string[]> = { status: projectStatus.enumValues, sector: projectSector.enumValues, type: projectType.enumValues };
+const ENUMS: Record<string, readonly string[]> = {
+  status: projectStatus.enumValues,
+  sector: projectSector.enumValues,
+  type: projectType.enumValues,
+};
 
 /** Runs a scalar's parser, naming the parameter in its error. */
 function parsed<T>(name: string, parse: () => T): T {
@@ -45,7 +70,9 @@ export function filterFromQuery(params: URLSearchParams): ProjectFilter | null {
   const names = new Set(params.keys());
   for (const name of names) {
     if (!FILTER_PARAMETERS.includes(name)) {
-      throw badUserInput(`Unknown query parameter "${name}". The export takes ${FILTER_PARAMETERS.join(', ')}.`, { argument: name });
+      throw badUserInput(`Unknown query parameter "${name}". The export takes ${FILTER_PARAMETERS.join(', ')}.`, {
+        argument: name,
+      });
     }
   }
   if (names.size === 0) return null;
@@ -54,10 +81,14 @@ export function filterFromQuery(params: URLSearchParams): ProjectFilter | null {
     if (!names.has(name)) continue;
     const raw = params.getAll(name);
     const values = (name === 'financier' ? raw : raw.flatMap((value) => value.split(','))).map((value) => value.trim());
-    if (values.some((value) => value === '')) throw badUserInput(`Query parameter "${name}" has an empty value.`, { argument: name });
+    if (values.some((value) => value === ''))
+      throw badUserInput(`Query parameter "${name}" has an empty value.`, { argument: name });
     const allowed = ENUMS[name];
     const wrong = allowed ? values.find((value) => !allowed.includes(value)) : undefined;
-    if (wrong !== undefined) throw badUserInput(`Query parameter "${name}": "${wrong}" is not one of ${allowed.join(', ')}.`, { argument: name });
+    if (wrong !== undefined)
+      throw badUserInput(`Query parameter "${name}": "${wrong}" is not one of ${allowed.join(', ')}.`, {
+        argument: name,
+      });
     if (name === 'status') filter.status = values as ProjectStatus[];
     else if (name === 'sector') filter.sector = values as ProjectSector[];
     else if (name === 'type') filter.type = values as ProjectType[];
@@ -66,8 +97,12 @@ export function filterFromQuery(params: URLSearchParams): ProjectFilter | null {
   const single = (name: (typeof SINGLE_PARAMETERS)[number]): string | undefined => {
     if (!names.has(name)) return undefined;
     const values = params.getAll(name);
-    if (values.length > 1) throw badUserInput(`Query parameter "${name}" is given ${values.length} times; it takes one value.`, { argument: name });
-    if (values[0].trim() === '') throw badUserInput(`Query parameter "${name}" has an empty value.`, { argument: name });
+    if (values.length > 1)
+      throw badUserInput(`Query parameter "${name}" is given ${values.length} times; it takes one value.`, {
+        argument: name,
+      });
+    if (values[0].trim() === '')
+      throw badUserInput(`Query parameter "${name}" has an empty value.`, { argument: name });
     return values[0];
   };
   const search = single('search');
@@ -80,15 +115,21 @@ export function filterFromQuery(params: URLSearchParams): ProjectFilter | null {
   const to = single('plannedCompletionTo');
   if (from !== undefined || to !== undefined) {
     filter.plannedCompletion = {
-      ...(from !== undefined ? { from: parsed('plannedCompletionFrom', () => DateScalar.parseValue(from) as string) } : {}),
+      ...(from !== undefined
+        ? { from: parsed('plannedCompletionFrom', () => DateScalar.parseValue(from) as string) }
+        : {}),
       ...(to !== undefined ? { to: parsed('plannedCompletionTo', () => DateScalar.parseValue(to) as string) } : {}),
     };
   }
   const since = single('updatedSince');
-  if (since !== undefined) filter.updatedSince = parsed('updatedSince', () => DateTimeScalar.parseValue(since) as string);
+  if (since !== undefined)
+    filter.updatedSince = parsed('updatedSince', () => DateTimeScalar.parseValue(since) as string);
   const successors = single('includeSuccessors');
   if (successors !== undefined) {
-    if (!['true', 'false'].includes(successors)) throw badUserInput('Query parameter "includeSuccessors" must be true or false.', { argument: 'includeSuccessors' });
+    if (!['true', 'false'].includes(successors))
+      throw badUserInput('Query parameter "includeSuccessors" must be true or false.', {
+        argument: 'includeSuccessors',
+      });
     filter.includeSuccessors = successors === 'true';
   }
   return filter;
@@ -98,7 +139,10 @@ export function filterFromQuery(params: URLSearchParams): ProjectFilter | null {
  * The filter of the export's query parameters, checked against the same limits as the GraphQL filter, and its SQL
  * condition (BAD_USER_INPUT when they are wrong).
  */
-export function exportFilter(params: URLSearchParams, limits: FilterLimits): { filter: ProjectFilter | null; condition: SQL | undefined } {
+export function exportFilter(
+  params: URLSearchParams,
+  limits: FilterLimits,
+): { filter: ProjectFilter | null; condition: SQL | undefined } {
   const filter = filterFromQuery(params);
   try {
     checkProjectFilter(filter, limits);
@@ -145,7 +189,13 @@ function write(res: ServerResponse, chunk: string): Promise<void> | void {
 export async function streamPackage(
   res: ServerResponse,
   repository: Oc4idsRepository,
-  options: { condition: SQL | undefined; uri: string; publishedDate: string; prefix: string; headers: Record<string, string> },
+  options: {
+    condition: SQL | undefined;
+    uri: string;
+    publishedDate: string;
+    prefix: string;
+    headers: Record<string, string>;
+  },
 ): Promise<void> {
   res.statusCode = 200;
   for (const [name, value] of Object.entries(options.headers)) res.setHeader(name, value);

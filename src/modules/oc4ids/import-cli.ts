@@ -61,14 +61,25 @@ async function main() {
   const source = positionals[0];
   const config = loadConfig();
   const pkg = await readPackage(source);
-  const count = Array.isArray((pkg as { projects?: unknown } | null)?.projects) ? (pkg as { projects: unknown[] }).projects.length : 0;
+  const count = Array.isArray((pkg as { projects?: unknown } | null)?.projects)
+    ? (pkg as { projects: unknown[] }).projects.length
+    : 0;
 
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDataDir: config.pgliteDataDir, poolSize: 2, statementTimeoutMs: config.operations.statementTimeoutMs });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    pgliteDataDir: config.pgliteDataDir,
+    poolSize: 2,
+    statementTimeoutMs: config.operations.statementTimeoutMs,
+  });
   try {
     await migrateDatabase(database);
     if (config.seedOnStart && !(await hasPlans(database.db))) await seedDatabase(database.db);
     // The command line acts as an admin named `cli`: whoever runs it can write to the database directly anyway.
-    const request = { db: database.db, viewer: { kind: 'user', subject: 'cli', role: 'admin' } as const, requestId: `cli-${randomUUID()}` };
+    const request = {
+      db: database.db,
+      viewer: { kind: 'user', subject: 'cli', role: 'admin' } as const,
+      requestId: `cli-${randomUUID()}`,
+    };
     console.error(`Checking ${count} project(s) from ${source} (${database.kind} database at ${database.location})…`);
     const started = Date.now();
     const report = await importPackage(request, pkg, {
@@ -76,7 +87,10 @@ async function main() {
       prefix: config.oc4idsPrefix,
       action: 'importOc4ids',
       onProgress: (done, total) => {
-        if (progressDue(done, total)) console.error(`  written ${done}/${total} (${Math.round((done * 100) / total)}%) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        if (progressDue(done, total))
+          console.error(
+            `  written ${done}/${total} (${Math.round((done * 100) / total)}%) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          );
       },
     });
     console.log(JSON.stringify(report, null, 2));

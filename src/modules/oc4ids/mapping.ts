@@ -142,7 +142,10 @@ export const SECTOR_CODES: Record<ProjectSector, readonly string[]> = {
 
 /** The registry sector of each OC4IDS projectSector code. */
 export const SECTOR_BY_CODE: ReadonlyMap<string, ProjectSector> = new Map(
-  (Object.entries(SECTOR_CODES) as [ProjectSector, readonly string[]][]).map(([sector, codes]) => [codes[codes.length - 1], sector]),
+  (Object.entries(SECTOR_CODES) as [ProjectSector, readonly string[]][]).map(([sector, codes]) => [
+    codes[codes.length - 1],
+    sector,
+  ]),
 );
 
 /**
@@ -194,7 +197,11 @@ export function instantOf(value: string): string {
 }
 
 function daysBetween(start: string, end: string): number {
-  return Math.round((Date.UTC(+end.slice(0, 4), +end.slice(5, 7) - 1, +end.slice(8, 10)) - Date.UTC(+start.slice(0, 4), +start.slice(5, 7) - 1, +start.slice(8, 10))) / 86_400_000);
+  return Math.round(
+    (Date.UTC(+end.slice(0, 4), +end.slice(5, 7) - 1, +end.slice(8, 10)) -
+      Date.UTC(+start.slice(0, 4), +start.slice(5, 7) - 1, +start.slice(8, 10))) /
+      86_400_000,
+  );
 }
 
 /** A decimal string as a JSON number (OC4IDS amounts are numbers). */
@@ -299,7 +306,10 @@ export function breakdownEntry(allocation: ExportAllocation, sourceParty: PartyR
   return prune({
     id: String(allocation.position),
     description: fundingDescription(allocation),
-    amount: allocation.amount === null ? undefined : { amount: amountNumber(allocation.amount), currency: allocation.currency },
+    amount:
+      allocation.amount === null
+        ? undefined
+        : { amount: amountNumber(allocation.amount), currency: allocation.currency },
     period: allocation.fiscalYear === null ? undefined : fiscalYearPeriod(allocation.fiscalYear),
     sourceParty: sourceParty ?? undefined,
   });
@@ -307,11 +317,17 @@ export function breakdownEntry(allocation: ExportAllocation, sourceParty: PartyR
 
 /** A location as an OC4IDS Location (`id` is its position). */
 export function oc4idsLocation(location: ExportLocation): Record<string, unknown> {
-  return prune({ id: String(location.position), description: locationDescription(location), geometry: oc4idsGeometry(location.geometry) ?? undefined });
+  return prune({
+    id: String(location.position),
+    description: locationDescription(location),
+    geometry: oc4idsGeometry(location.geometry) ?? undefined,
+  });
 }
 
-const MULTILATERAL = /world bank|ngân hàng thế giới|\bwb\b|asian development bank|ngân hàng phát triển châu á|\badb\b|\baiib\b|asian infrastructure investment bank|european investment bank|\beib\b|\bifc\b|international finance corporation|united nations|\bundp\b|\bimf\b|green climate fund|\bgcf\b|opec fund|nordic development fund|\bndf\b|global environment facility|\bgef\b/i;
-const BILATERAL = /\bjica\b|\bjbic\b|japan|nhật bản|\bkfw\b|\bafd\b|agence française|\bkoica\b|\bedcf\b|korea|hàn quốc|\busaid\b|export-import bank|\bexim\b|\bgiz\b|bilateral|song phương/i;
+const MULTILATERAL =
+  /world bank|ngân hàng thế giới|\bwb\b|asian development bank|ngân hàng phát triển châu á|\badb\b|\baiib\b|asian infrastructure investment bank|european investment bank|\beib\b|\bifc\b|international finance corporation|united nations|\bundp\b|\bimf\b|green climate fund|\bgcf\b|opec fund|nordic development fund|\bndf\b|global environment facility|\bgef\b/i;
+const BILATERAL =
+  /\bjica\b|\bjbic\b|japan|nhật bản|\bkfw\b|\bafd\b|agence française|\bkoica\b|\bedcf\b|korea|hàn quốc|\busaid\b|export-import bank|\bexim\b|\bgiz\b|bilateral|song phương/i;
 
 /** multilateral or bilateral when a development partner's name says so unambiguously. */
 export function partnerType(name: string | null | undefined): 'multilateral' | 'bilateral' | null {
@@ -338,7 +354,10 @@ function financeEntry(allocation: ExportAllocation, financingParty: PartyRef | n
   return prune({
     id: String(allocation.position),
     title: fundingDescription(allocation),
-    value: allocation.amount === null ? undefined : { amount: amountNumber(allocation.amount), currency: allocation.currency },
+    value:
+      allocation.amount === null
+        ? undefined
+        : { amount: amountNumber(allocation.amount), currency: allocation.currency },
     financingParty: financingParty ?? undefined,
     financingPartyType: oda ? (partnerType(allocation.financier) ?? undefined) : 'commercial',
     source: allocation.sourceName,
@@ -387,9 +406,15 @@ export function projectParties(owner: ExportOwner | null, allocations: readonly 
 }
 
 /** `budget.amount`: the total investment when known, else the VND sum of the known allocations, else nothing. */
-export function budgetAmount(project: ExportProject, allocations: readonly ExportAllocation[]): { value: { amount: number; currency: string }; isTotal: boolean } | null {
+export function budgetAmount(
+  project: ExportProject,
+  allocations: readonly ExportAllocation[],
+): { value: { amount: number; currency: string }; isTotal: boolean } | null {
   if (project.totalInvestmentAmount !== null && project.totalInvestmentCurrency !== null) {
-    return { value: { amount: amountNumber(project.totalInvestmentAmount), currency: project.totalInvestmentCurrency }, isTotal: true };
+    return {
+      value: { amount: amountNumber(project.totalInvestmentAmount), currency: project.totalInvestmentCurrency },
+      isTotal: true,
+    };
   }
   const known = allocations.map((a) => a.amountVnd).filter((v): v is string => v !== null);
   if (known.length === 0) return null;
@@ -405,7 +430,9 @@ export function budgetDescription(project: ExportProject, amount: ReturnType<typ
 }
 
 /** `period`: the planned start and completion, with the duration when both are known. */
-export function projectPeriod(project: Pick<ExportProject, 'plannedStart' | 'plannedCompletion'>): Record<string, unknown> | undefined {
+export function projectPeriod(
+  project: Pick<ExportProject, 'plannedStart' | 'plannedCompletion'>,
+): Record<string, unknown> | undefined {
   const { plannedStart: start, plannedCompletion: end } = project;
   if (!start && !end) return undefined;
   return prune({
@@ -445,7 +472,8 @@ export function toOc4idsProject(bundle: ProjectBundle, prefix: string): Record<s
   const { project, owner, allocations, locations, statusChanges, tasks, sources, related } = bundle;
   const { parties, publicAuthority, financierOf } = projectParties(owner, allocations);
   const amount = budgetAmount(project, allocations);
-  const completed = project.status === 'COMPLETED' ? [...statusChanges].reverse().find((c) => c.status === 'COMPLETED') : undefined;
+  const completed =
+    project.status === 'COMPLETED' ? [...statusChanges].reverse().find((c) => c.status === 'COMPLETED') : undefined;
 
   return prune({
     id: oc4idsProjectId(prefix, project.code),
@@ -470,12 +498,19 @@ export function toOc4idsProject(bundle: ProjectBundle, prefix: string): Record<s
                 budgetBreakdown: allocations.map((a) => breakdownEntry(a, financierOf.get(a.id) ?? null)),
               },
             ],
-      finance: allocations.filter((a) => FINANCE_SOURCES.has(a.sourceCode)).map((a) => financeEntry(a, financierOf.get(a.id) ?? null)),
+      finance: allocations
+        .filter((a) => FINANCE_SOURCES.has(a.sourceCode))
+        .map((a) => financeEntry(a, financierOf.get(a.id) ?? null)),
     },
     parties,
     publicAuthority: publicAuthority ?? undefined,
     locations: locations.map(oc4idsLocation),
-    relatedProjects: related.map((r) => ({ id: r.code, scheme: 'oc4ids', identifier: oc4idsProjectId(prefix, r.code), title: r.name })),
+    relatedProjects: related.map((r) => ({
+      id: r.code,
+      scheme: 'oc4ids',
+      identifier: oc4idsProjectId(prefix, r.code),
+      title: r.name,
+    })),
     documents: [
       ...sources.map((s) => ({
         id: `source-${s.id}`,
@@ -496,14 +531,18 @@ export function toOc4idsProject(bundle: ProjectBundle, prefix: string): Record<s
       tasks.length === 0
         ? undefined
         : { policies: ['infrastructurePlan'], description: `Serves ${planTaskList(tasks)}.` },
-    completion: completed ? { endDate: dateTimeOf(completed.effectiveOn), endDateDetails: completed.note ?? undefined } : undefined,
+    completion: completed
+      ? { endDate: dateTimeOf(completed.effectiveOn), endDateDetails: completed.note ?? undefined }
+      : undefined,
   });
 }
 
 function planTaskList(tasks: readonly ExportTask[]): string {
   const byPlan = new Map<string, string[]>();
   for (const t of tasks) byPlan.set(t.planCode, [...(byPlan.get(t.planCode) ?? []), t.taskCode]);
-  return [...byPlan].map(([plan, codes]) => `${codes.length === 1 ? 'task' : 'tasks'} ${codes.join(', ')} of plan ${plan}`).join('; ');
+  return [...byPlan]
+    .map(([plan, codes]) => `${codes.length === 1 ? 'task' : 'tasks'} ${codes.join(', ')} of plan ${plan}`)
+    .join('; ');
 }
 
 /** The package's fields before `projects`, in the order they are written. */

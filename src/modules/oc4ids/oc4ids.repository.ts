@@ -10,7 +10,8 @@ import {
   projectLocations,
   projects,
   projectStatusChanges,
-  projectTasks } from '../../db/schema';
+  projectTasks,
+} from '../../db/schema';
 import { MAX_RELATED_PROJECTS, type ExportProject, type ExportSource, type ProjectBundle } from './mapping';
 
 /** The project columns the OC4IDS mapping reads. */
@@ -75,12 +76,18 @@ export class Oc4idsRepository {
   /** Projects by code, archived ones included. */
   projectsByCodes(codes: readonly string[]): Promise<ExportProject[]> {
     if (codes.length === 0) return Promise.resolve([]);
-    return this.db.select(exportColumns).from(projects).where(inArray(projects.code, [...codes]));
+    return this.db
+      .select(exportColumns)
+      .from(projects)
+      .where(inArray(projects.code, [...codes]));
   }
 
   projectsByIds(projectIds: readonly number[]): Promise<ExportProject[]> {
     if (projectIds.length === 0) return Promise.resolve([]);
-    return this.db.select(exportColumns).from(projects).where(inArray(projects.id, [...projectIds]));
+    return this.db
+      .select(exportColumns)
+      .from(projects)
+      .where(inArray(projects.id, [...projectIds]));
   }
 
   /**
@@ -96,7 +103,10 @@ export class Oc4idsRepository {
     const [owners, allocations, locations, changes, tasks, sources, related] = await Promise.all([
       ownerIds.length === 0
         ? Promise.resolve([])
-        : this.db.select({ id: agencies.id, code: agencies.code, name: agencies.name }).from(agencies).where(inArray(agencies.id, ownerIds)),
+        : this.db
+            .select({ id: agencies.id, code: agencies.code, name: agencies.name })
+            .from(agencies)
+            .where(inArray(agencies.id, ownerIds)),
       this.db
         .select({
           projectId: fundingAllocations.projectId,
@@ -129,12 +139,26 @@ export class Oc4idsRepository {
         .where(inArray(projectLocations.projectId, projectIds))
         .orderBy(asc(projectLocations.projectId), asc(projectLocations.position), asc(projectLocations.id)),
       this.db
-        .select({ projectId: projectStatusChanges.projectId, status: projectStatusChanges.status, effectiveOn: projectStatusChanges.effectiveOn, note: projectStatusChanges.note })
+        .select({
+          projectId: projectStatusChanges.projectId,
+          status: projectStatusChanges.status,
+          effectiveOn: projectStatusChanges.effectiveOn,
+          note: projectStatusChanges.note,
+        })
         .from(projectStatusChanges)
         .where(inArray(projectStatusChanges.projectId, projectIds))
-        .orderBy(asc(projectStatusChanges.projectId), asc(projectStatusChanges.effectiveOn), asc(projectStatusChanges.id)),
+        .orderBy(
+          asc(projectStatusChanges.projectId),
+          asc(projectStatusChanges.effectiveOn),
+          asc(projectStatusChanges.id),
+        ),
       this.db
-        .select({ projectId: projectTasks.projectId, planCode: plans.code, taskCode: planTasks.code, text: planTasks.text })
+        .select({
+          projectId: projectTasks.projectId,
+          planCode: plans.code,
+          taskCode: planTasks.code,
+          text: planTasks.text,
+        })
         .from(projectTasks)
         .innerJoin(planTasks, eq(planTasks.id, projectTasks.taskId))
         .innerJoin(plans, eq(plans.id, planTasks.planId))
@@ -242,7 +266,4 @@ export class Oc4idsRepository {
     );
     return rows.map((r) => ({ projectId: Number(r.project_id), code: r.code, name: r.name }));
   }
-
-
-
 }

@@ -17,5 +17,4 @@ export class Oc4idsWriter {
       .orderBy(asc(projects.id))
       .for('update');
   }
-
 }

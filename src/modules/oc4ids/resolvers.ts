@@ -8,9 +8,17 @@ import { importPackage } from './import/write';
 function userErrorsOf(report: ImportReport): UserError[] {
   if (report.written) return [];
   return [
-    ...report.packageErrors.map((message) => ({ field: ['input', 'package'], message, code: 'INVALID_VALUE' as const })),
+    ...report.packageErrors.map((message) => ({
+      field: ['input', 'package'],
+      message,
+      code: 'INVALID_VALUE' as const,
+    })),
     ...report.projects.flatMap((p) =>
-      p.reasons.map((reason) => ({ field: ['input', 'package', 'projects', String(p.index)], message: `${p.id ?? `projects[${p.index}]`}: ${reason}`, code: 'INVALID_VALUE' as const })),
+      p.reasons.map((reason) => ({
+        field: ['input', 'package', 'projects', String(p.index)],
+        message: `${p.id ?? `projects[${p.index}]`}: ${reason}`,
+        code: 'INVALID_VALUE' as const,
+      })),
     ),
   ];
 }

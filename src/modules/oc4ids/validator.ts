@@ -10,7 +10,8 @@ import addFormats from 'ajv-formats';
 
 export const STANDARD_DIRECTORY = path.resolve(__dirname, '../../../standards/oc4ids');
 
-const readJson = (file: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(STANDARD_DIRECTORY, file), 'utf8')) as Record<string, unknown>;
+const readJson = (file: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(path.join(STANDARD_DIRECTORY, file), 'utf8')) as Record<string, unknown>;
 
 /** One schema error: where (a JSON pointer into the validated value) and what. */
 export interface SchemaError {
@@ -78,7 +79,11 @@ function message(error: ErrorObject): string {
 
 function errorsOf(validate: ValidateFunction, value: unknown): SchemaError[] {
   if (validate(value)) return [];
-  return (validate.errors ?? []).map((error) => ({ pointer: error.instancePath, message: message(error), keyword: error.keyword }));
+  return (validate.errors ?? []).map((error) => ({
+    pointer: error.instancePath,
+    message: message(error),
+    keyword: error.keyword,
+  }));
 }
 
 /** Errors of a whole project package against project-package-schema.json (empty when valid). */
@@ -98,12 +103,14 @@ export function validateProject(value: unknown): SchemaError[] {
 export function validateEnvelope(value: unknown): SchemaError[] {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const { projects } = value as { projects?: unknown };
-    if (Array.isArray(projects) && projects.length > 0) return validatePackage({ ...value, projects: [{ id: 'placeholder' }] });
+    if (Array.isArray(projects) && projects.length > 0)
+      return validatePackage({ ...value, projects: [{ id: 'placeholder' }] });
   }
   return validatePackage(value);
 }
 
-/** A JSON pointer as a readable path: `/budget/amount/currency` → `budget.amount.currency`, `/locations/0` → `locations[0]`. */
+/** A JSON pointer as a readable path: `/budget/amount/currency` → `budget.amount.currency`, `/locations/0` →
+ * `locations[0]`. */
 export function readablePath(pointer: string): string {
   return pointer
     .split('/')

@@ -7,13 +7,41 @@ import { agencyAssignmentOrdering, planOrdering, planTaskOrdering, type PlanRepo
 
 /** The loaders of plans, their sections, tasks and assignments. */
 export function planLoaders(scheduler: BatchScheduler, plans: PlanRepository) {
-  const planById = rowLoader(scheduler, (ids: readonly number[]) => plans.plansByIds(ids), (row) => row.id);
-  const sectionById = rowLoader(scheduler, (ids: readonly number[]) => plans.sectionsByIds(ids), (row) => row.id);
-  const taskById = rowLoader(scheduler, (ids: readonly number[]) => plans.tasksByIds(ids), (row) => row.id);
-  const planByCode = rowLoader(scheduler, async (codes: readonly string[]) => prime(planById, await plans.plansByCodes(codes)), (row) => row.code);
-  const sectionsByPlanId = groupLoader(scheduler, async (ids: readonly number[]) => prime(sectionById, await plans.sectionsByPlanIds(ids)), (row) => row.planId);
-  const tasksByPlanId = groupLoader(scheduler, async (ids: readonly number[]) => prime(taskById, await plans.tasksByPlanIds(ids)), (row) => row.planId);
-  const taskByPlanAndCode = scheduledLoader<{ planId: number; code: string }, Awaited<ReturnType<typeof taskById.load>>, string>(
+  const planById = rowLoader(
+    scheduler,
+    (ids: readonly number[]) => plans.plansByIds(ids),
+    (row) => row.id,
+  );
+  const sectionById = rowLoader(
+    scheduler,
+    (ids: readonly number[]) => plans.sectionsByIds(ids),
+    (row) => row.id,
+  );
+  const taskById = rowLoader(
+    scheduler,
+    (ids: readonly number[]) => plans.tasksByIds(ids),
+    (row) => row.id,
+  );
+  const planByCode = rowLoader(
+    scheduler,
+    async (codes: readonly string[]) => prime(planById, await plans.plansByCodes(codes)),
+    (row) => row.code,
+  );
+  const sectionsByPlanId = groupLoader(
+    scheduler,
+    async (ids: readonly number[]) => prime(sectionById, await plans.sectionsByPlanIds(ids)),
+    (row) => row.planId,
+  );
+  const tasksByPlanId = groupLoader(
+    scheduler,
+    async (ids: readonly number[]) => prime(taskById, await plans.tasksByPlanIds(ids)),
+    (row) => row.planId,
+  );
+  const taskByPlanAndCode = scheduledLoader<
+    { planId: number; code: string },
+    Awaited<ReturnType<typeof taskById.load>>,
+    string
+  >(
     scheduler,
     async (pairs) => {
       const rows = prime(taskById, await plans.tasksByPlanAndCodes(pairs));
@@ -30,10 +58,26 @@ export function planLoaders(scheduler: BatchScheduler, plans: PlanRepository) {
     sectionsByPlanId,
     tasksByPlanId,
     taskByPlanAndCode,
-    legalBasisByPlanId: groupLoader(scheduler, (ids: readonly number[]) => plans.legalBasesByPlanIds(ids), (row) => row.planId),
-    targetsByPlanId: groupLoader(scheduler, (ids: readonly number[]) => plans.targetsByPlanIds(ids), (row) => row.planId),
-    sectionAssignmentsByPlanId: groupLoader(scheduler, (ids: readonly number[]) => plans.sectionAssignmentsByPlanIds(ids), (row) => row.planId),
-    taskAssignmentsByTaskId: groupLoader(scheduler, (ids: readonly number[]) => plans.taskAssignmentsByTaskIds(ids), (row) => row.taskId),
+    legalBasisByPlanId: groupLoader(
+      scheduler,
+      (ids: readonly number[]) => plans.legalBasesByPlanIds(ids),
+      (row) => row.planId,
+    ),
+    targetsByPlanId: groupLoader(
+      scheduler,
+      (ids: readonly number[]) => plans.targetsByPlanIds(ids),
+      (row) => row.planId,
+    ),
+    sectionAssignmentsByPlanId: groupLoader(
+      scheduler,
+      (ids: readonly number[]) => plans.sectionAssignmentsByPlanIds(ids),
+      (row) => row.planId,
+    ),
+    taskAssignmentsByTaskId: groupLoader(
+      scheduler,
+      (ids: readonly number[]) => plans.taskAssignmentsByTaskIds(ids),
+      (row) => row.taskId,
+    ),
     tasksByPlan: childConnections(scheduler, {
       ordering: planTaskOrdering,
       fetchPages: async (ids, request) => prime(taskById, await plans.taskPagesByPlanIds(ids, request)),
@@ -46,7 +90,14 @@ export function planLoaders(scheduler: BatchScheduler, plans: PlanRepository) {
     }),
     /** `Query.plans`. */
     plans: (args: PageArgs) =>
-      rootConnection(scheduler, args, planOrdering, planById, (request) => plans.plansPage(request), () => plans.countPlans()),
+      rootConnection(
+        scheduler,
+        args,
+        planOrdering,
+        planById,
+        (request) => plans.plansPage(request),
+        () => plans.countPlans(),
+      ),
     /** After a plan was written: its rows and everything read by code are read again. */
     forgetPlan(planId: number) {
       for (const loader of [planById, sectionsByPlanId, tasksByPlanId]) loader.clear(planId);

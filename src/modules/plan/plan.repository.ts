@@ -36,14 +36,26 @@ const plansByIds = preparedRead((db) => db.select().from(plans).where(anyInt(pla
 const plansByCodes = preparedRead((db) => db.select().from(plans).where(anyText(plans.code, 'codes')));
 const sectionsByIds = preparedRead((db) => db.select().from(planSections).where(anyInt(planSections.id, 'ids')));
 const sectionsByPlanIds = preparedRead((db) =>
-  db.select().from(planSections).where(anyInt(planSections.planId, 'ids')).orderBy(asc(planSections.planId), asc(planSections.position)),
+  db
+    .select()
+    .from(planSections)
+    .where(anyInt(planSections.planId, 'ids'))
+    .orderBy(asc(planSections.planId), asc(planSections.position)),
 );
 const tasksByIds = preparedRead((db) => db.select().from(planTasks).where(anyInt(planTasks.id, 'ids')));
 const tasksByPlanIds = preparedRead((db) =>
-  db.select().from(planTasks).where(anyInt(planTasks.planId, 'ids')).orderBy(asc(planTasks.planId), asc(planTasks.sortOrder)),
+  db
+    .select()
+    .from(planTasks)
+    .where(anyInt(planTasks.planId, 'ids'))
+    .orderBy(asc(planTasks.planId), asc(planTasks.sortOrder)),
 );
 const assignmentsByTaskIds = preparedRead((db) =>
-  db.select().from(taskAssignments).where(anyInt(taskAssignments.taskId, 'ids')).orderBy(asc(taskAssignments.taskId), asc(taskAssignments.position)),
+  db
+    .select()
+    .from(taskAssignments)
+    .where(anyInt(taskAssignments.taskId, 'ids'))
+    .orderBy(asc(taskAssignments.taskId), asc(taskAssignments.position)),
 );
 
 /** All SQL of plans, their sections, tasks and assignments. */
@@ -130,13 +142,20 @@ export class PlanRepository {
   }
 
   async taskPagesByPlanIds(planIds: number[], request: PageRequest): Promise<WithParent<PlanTaskRow>[]> {
-    const rn = sql<number>`row_number() over (partition by ${planTasks.planId} order by ${sql.join(orderByTerms(planTaskOrdering, request.backward), sql`, `)})`.as('rn');
+    const rn =
+      sql<number>`row_number() over (partition by ${planTasks.planId} order by ${sql.join(orderByTerms(planTaskOrdering, request.backward), sql`, `)})`.as(
+        'rn',
+      );
     const inner = this.db
       .select({ ...getTableColumns(planTasks), parentId: sql<number>`${planTasks.planId}`.as('parent_id'), rn })
       .from(planTasks)
       .where(and(inArray(planTasks.planId, planIds), cursorCondition(planTaskOrdering, request)))
       .as('page');
-    const rows = await this.db.select().from(inner).where(lte(inner.rn, request.limit + 1)).orderBy(asc(inner.parentId), asc(inner.rn));
+    const rows = await this.db
+      .select()
+      .from(inner)
+      .where(lte(inner.rn, request.limit + 1))
+      .orderBy(asc(inner.parentId), asc(inner.rn));
     return rows.map(({ rn: _rn, ...row }) => row);
   }
 
@@ -150,9 +169,15 @@ export class PlanRepository {
   }
 
   /** Tasks an agency is assigned, in plan and document order. */
-  async assignmentPagesByAgencyIds(agencyIds: number[], request: PageRequest): Promise<WithParent<AgencyAssignmentRow>[]> {
+  async assignmentPagesByAgencyIds(
+    agencyIds: number[],
+    request: PageRequest,
+  ): Promise<WithParent<AgencyAssignmentRow>[]> {
     const order = orderByTerms(agencyAssignmentOrdering, request.backward);
-    const rn = sql<number>`row_number() over (partition by ${taskAssignments.agencyId} order by ${sql.join(order, sql`, `)})`.as('rn');
+    const rn =
+      sql<number>`row_number() over (partition by ${taskAssignments.agencyId} order by ${sql.join(order, sql`, `)})`.as(
+        'rn',
+      );
     const inner = this.db
       .select({
         parentId: sql<number>`${taskAssignments.agencyId}`.as('parent_id'),
@@ -168,7 +193,11 @@ export class PlanRepository {
       .innerJoin(planTasks, eq(planTasks.id, taskAssignments.taskId))
       .where(and(inArray(taskAssignments.agencyId, agencyIds), cursorCondition(agencyAssignmentOrdering, request)))
       .as('page');
-    const rows = await this.db.select().from(inner).where(lte(inner.rn, request.limit + 1)).orderBy(asc(inner.parentId), asc(inner.rn));
+    const rows = await this.db
+      .select()
+      .from(inner)
+      .where(lte(inner.rn, request.limit + 1))
+      .orderBy(asc(inner.parentId), asc(inner.rn));
     return rows.map(({ rn: _rn, ...row }) => row);
   }
 
@@ -180,7 +209,6 @@ export class PlanRepository {
       .groupBy(taskAssignments.agencyId);
     return new Map(rows.map((row) => [row.agencyId, Number(row.n)]));
   }
-
 }
 
 const roleRank = sql`case ${taskAssignments.role} when 'LEAD' then 1 when 'COORDINATING' then 2 else 3 end`;

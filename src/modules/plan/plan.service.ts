@@ -33,31 +33,50 @@ export const planService = {
     const numbers = new Set<string>();
     let taskCount = 0;
     for (const { section, level } of flat) {
-      if (!SECTION_NUMBER.test(section.number)) errors.add(['input', 'sections'], `Section number "${section.number}" is malformed (e.g. "II.4.b").`);
-      if (numbers.has(section.number)) errors.add(['input', 'sections'], `Section ${section.number} appears twice.`, 'DUPLICATE');
+      if (!SECTION_NUMBER.test(section.number))
+        errors.add(['input', 'sections'], `Section number "${section.number}" is malformed (e.g. "II.4.b").`);
+      if (numbers.has(section.number))
+        errors.add(['input', 'sections'], `Section ${section.number} appears twice.`, 'DUPLICATE');
       if (level > 6) errors.add(['input', 'sections'], `Section ${section.number} nests deeper than 6 levels.`);
       numbers.add(section.number);
       errors.text(section.heading, ['input', 'sections', section.number, 'heading'], { max: 5000, required: true });
-      for (const text of section.tasks ?? []) errors.text(text.text, ['input', 'sections', section.number, 'tasks'], { max: 20000, required: true });
+      for (const text of section.tasks ?? [])
+        errors.text(text.text, ['input', 'sections', section.number, 'tasks'], { max: 20000, required: true });
       taskCount += section.tasks?.length ?? 0;
     }
     if (taskCount > 10000) errors.add(['input', 'sections'], 'At most 10000 tasks.');
     for (const [i, target] of (input.targets ?? []).entries()) {
-      if (target.year < 1900 || target.year > 2200) errors.add(['input', 'targets', i, 'year'], 'Must be a year from 1900 to 2200.');
+      if (target.year < 1900 || target.year > 2200)
+        errors.add(['input', 'targets', i, 'year'], 'Must be a year from 1900 to 2200.');
     }
     if (errors.any) return refused(errors.list);
     return runWrite(scope, async (tx, audit) => {
       const writer = new PlanWriter(tx);
       const taken = await writer.codeTaken(input.code);
-      if (taken) fail(['input', 'code'], `A plan with the code "${taken}" already exists (codes are compared without regard to case).`, 'DUPLICATE');
-      const agencyCodes = [input.issuerCode, ...flat.flatMap(({ section }) => (section.assignments ?? []).map((a) => a.agencyCode))];
+      if (taken)
+        fail(
+          ['input', 'code'],
+          `A plan with the code "${taken}" already exists (codes are compared without regard to case).`,
+          'DUPLICATE',
+        );
+      const agencyCodes = [
+        input.issuerCode,
+        ...flat.flatMap(({ section }) => (section.assignments ?? []).map((a) => a.agencyCode)),
+      ];
       const agencyIds = await writer.agencyIds(agencyCodes);
       for (const code of new Set(agencyCodes)) {
-        if (!agencyIds.has(code)) fail(['input', code === input.issuerCode ? 'issuerCode' : 'sections'], `No agency has the code "${code}".`, 'NOT_FOUND');
+        if (!agencyIds.has(code))
+          fail(
+            ['input', code === input.issuerCode ? 'issuerCode' : 'sections'],
+            `No agency has the code "${code}".`,
+            'NOT_FOUND',
+          );
       }
       const documentCodes = [...new Set((input.legalBasis ?? []).map((b) => b.documentCode))];
       const documentIds = await writer.documentIds(documentCodes);
-      for (const code of documentCodes) if (!documentIds.has(code)) fail(['input', 'legalBasis'], `No legal document has the code "${code}".`, 'NOT_FOUND');
+      for (const code of documentCodes)
+        if (!documentIds.has(code))
+          fail(['input', 'legalBasis'], `No legal document has the code "${code}".`, 'NOT_FOUND');
       const planId = await writer.insert(
         {
           code: input.code,
@@ -76,7 +95,12 @@ export const planService = {
         documentIds,
       );
       const plan = await writer.byId(planId);
-      await audit({ entityType: 'Plan', entityId: planId, before: null, after: { ...plan, sections: flat.length, tasks: taskCount } });
+      await audit({
+        entityType: 'Plan',
+        entityId: planId,
+        before: null,
+        after: { ...plan, sections: flat.length, tasks: taskCount },
+      });
       return plan;
     });
   },

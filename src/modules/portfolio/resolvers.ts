@@ -5,7 +5,6 @@ import { asNode } from '../node/resolvers';
 import { projectFilterSql } from '../project/list/filter';
 import { SECTOR_LABELS, STATUS_LABELS, UNRECORDED_FINANCIER } from './labels';
 
-
 const NODE_OF: Partial<Record<FundingGroupBy, (loaders: Loaders, id: number) => Promise<NodeModel | null>>> = {
   PLAN: (loaders, id) => loaders.planById.load(id).then((row) => asNode('Plan', row)),
   TASK: (loaders, id) => loaders.taskById.load(id).then((row) => asNode('PlanTask', row)),

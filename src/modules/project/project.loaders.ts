@@ -9,7 +9,12 @@ import { projectLists } from './list/loaders';
 import type { ProjectScope } from './list/members';
 import type { ProjectRepository } from './project.repository';
 
-const CODE_NAMES: Record<CodeField, string> = { agency: 'agency', planCode: 'plan', taskCode: 'plan task', fundingSource: 'funding source' };
+const CODE_NAMES: Record<CodeField, string> = {
+  agency: 'agency',
+  planCode: 'plan',
+  taskCode: 'plan task',
+  fundingSource: 'funding source',
+};
 
 function unknownCodeWarning({ field, code }: { field: CodeField; code: string }): Warning {
   return {
@@ -27,8 +32,16 @@ export function projectLoaders(
   notices: Notices,
 ) {
   const { projects } = repos;
-  const projectById = rowLoader(scheduler, (ids: readonly number[]) => projects.projectsByIds(ids), (row) => row.id);
-  const projectByCode = rowLoader(scheduler, async (codes: readonly string[]) => prime(projectById, await projects.projectsByCodes(codes)), (row) => row.code);
+  const projectById = rowLoader(
+    scheduler,
+    (ids: readonly number[]) => projects.projectsByIds(ids),
+    (row) => row.id,
+  );
+  const projectByCode = rowLoader(
+    scheduler,
+    async (codes: readonly string[]) => prime(projectById, await projects.projectsByCodes(codes)),
+    (row) => row.code,
+  );
 
   // Codes in filters that nothing has: they match nothing, and the answer says so in extensions.warnings.
   const unknownCode = scheduledLoader<{ field: CodeField; code: string }, boolean, string>(
@@ -51,23 +64,45 @@ export function projectLoaders(
     const codes = filterCodes(filter);
     const pairs = CODE_FIELDS.flatMap((field) => codes[field].map((code) => ({ field, code })));
     if (pairs.length === 0) return;
-    notices.add(Promise.all(pairs.map((pair) => unknownCode.load(pair))).then((unknown) => pairs.filter((_, i) => unknown[i]).map(unknownCodeWarning)));
+    notices.add(
+      Promise.all(pairs.map((pair) => unknownCode.load(pair))).then((unknown) =>
+        pairs.filter((_, i) => unknown[i]).map(unknownCodeWarning),
+      ),
+    );
   };
 
   // Each scope's list loaders (five DataLoaders) are made when a request first lists projects of that scope.
   const listsOf = new Map<ProjectScope, ReturnType<typeof projectLists>>();
-  const projectList = (scope: ProjectScope): ReturnType<typeof projectLists> => (parentId, args, options) => {
-    noteFilter(args.filter);
-    let lists = listsOf.get(scope);
-    if (!lists) listsOf.set(scope, (lists = projectLists(scheduler, repos, projectById, scope)));
-    return lists(parentId, args, options);
-  };
+  const projectList =
+    (scope: ProjectScope): ReturnType<typeof projectLists> =>
+    (parentId, args, options) => {
+      noteFilter(args.filter);
+      let lists = listsOf.get(scope);
+      if (!lists) listsOf.set(scope, (lists = projectLists(scheduler, repos, projectById, scope)));
+      return lists(parentId, args, options);
+    };
 
   const details = {
-    statusChangeById: rowLoader(scheduler, (ids: readonly number[]) => projects.statusChangesByIds(ids), (row) => row.id),
-    taskIdsByProjectId: groupLoader(scheduler, (ids: readonly number[]) => projects.taskLinksByProjectIds(ids), (row) => row.projectId),
-    locationsByProjectId: groupLoader(scheduler, (ids: readonly number[]) => projects.locationsByProjectIds(ids), (row) => row.projectId),
-    statusChangesByProjectId: groupLoader(scheduler, (ids: readonly number[]) => projects.statusChangesByProjectIds(ids), (row) => row.projectId),
+    statusChangeById: rowLoader(
+      scheduler,
+      (ids: readonly number[]) => projects.statusChangesByIds(ids),
+      (row) => row.id,
+    ),
+    taskIdsByProjectId: groupLoader(
+      scheduler,
+      (ids: readonly number[]) => projects.taskLinksByProjectIds(ids),
+      (row) => row.projectId,
+    ),
+    locationsByProjectId: groupLoader(
+      scheduler,
+      (ids: readonly number[]) => projects.locationsByProjectIds(ids),
+      (row) => row.projectId,
+    ),
+    statusChangesByProjectId: groupLoader(
+      scheduler,
+      (ids: readonly number[]) => projects.statusChangesByProjectIds(ids),
+      (row) => row.projectId,
+    ),
   };
   return {
     noteFilter,
@@ -82,7 +117,8 @@ export function projectLoaders(
     forgetProject(projectId: number) {
       projectById.clear(projectId);
       projectByCode.clearAll();
-      for (const loader of [details.taskIdsByProjectId, details.locationsByProjectId, details.statusChangesByProjectId]) loader.clear(projectId);
+      for (const loader of [details.taskIdsByProjectId, details.locationsByProjectId, details.statusChangesByProjectId])
+        loader.clear(projectId);
       details.statusChangeById.clearAll();
       listsOf.clear();
     },

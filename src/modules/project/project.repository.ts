@@ -3,14 +3,17 @@ import type { Db } from '../../db/client';
 import { anyInt, anyText, preparedRead } from '../../db/prepared';
 import { planTasks, projectLocations, projects, projectStatusChanges, projectTasks } from '../../db/schema';
 
-/** Every column of a project the API reads: all but `search_text`, which only searches use (a third of a row's bytes). */
+/** Every column of a project the API reads: all but `search_text`, which only searches use (a third of a row's bytes).
+ * */
 export const projectColumns = (() => {
   const { searchText: _searchText, ...columns } = getTableColumns(projects);
   return columns;
 })();
 
 const projectsByIds = preparedRead((db) => db.select(projectColumns).from(projects).where(anyInt(projects.id, 'ids')));
-const projectsByCodes = preparedRead((db) => db.select(projectColumns).from(projects).where(anyText(projects.code, 'codes')));
+const projectsByCodes = preparedRead((db) =>
+  db.select(projectColumns).from(projects).where(anyText(projects.code, 'codes')),
+);
 const statusChangesByProjectIds = preparedRead((db) =>
   db
     .select()
@@ -19,7 +22,11 @@ const statusChangesByProjectIds = preparedRead((db) =>
     .orderBy(asc(projectStatusChanges.projectId), asc(projectStatusChanges.effectiveOn), asc(projectStatusChanges.id)),
 );
 const locationsByProjectIds = preparedRead((db) =>
-  db.select().from(projectLocations).where(anyInt(projectLocations.projectId, 'ids')).orderBy(asc(projectLocations.projectId), asc(projectLocations.position)),
+  db
+    .select()
+    .from(projectLocations)
+    .where(anyInt(projectLocations.projectId, 'ids'))
+    .orderBy(asc(projectLocations.projectId), asc(projectLocations.position)),
 );
 
 /** The SQL of project details: projects by id or code, their task links, locations and status history. */
@@ -52,6 +59,9 @@ export class ProjectRepository {
   }
 
   statusChangesByIds(ids: readonly number[]) {
-    return this.db.select().from(projectStatusChanges).where(inArray(projectStatusChanges.id, [...ids]));
+    return this.db
+      .select()
+      .from(projectStatusChanges)
+      .where(inArray(projectStatusChanges.id, [...ids]));
   }
 }

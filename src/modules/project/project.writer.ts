@@ -63,7 +63,12 @@ export class ProjectWriter {
     const rows = await this.tx
       .select({ code: projects.code })
       .from(projects)
-      .where(and(sql`lower(${projects.code}) = lower(${code})`, exceptId === undefined ? undefined : ne(projects.id, exceptId)));
+      .where(
+        and(
+          sql`lower(${projects.code}) = lower(${code})`,
+          exceptId === undefined ? undefined : ne(projects.id, exceptId),
+        ),
+      );
     return rows[0]?.code ?? null;
   }
 
@@ -74,12 +79,18 @@ export class ProjectWriter {
 
   async fundingSourceIds(codes: string[]): Promise<Map<string, number>> {
     if (codes.length === 0) return new Map();
-    const rows = await this.tx.select({ id: fundingSources.id, code: fundingSources.code }).from(fundingSources).where(inArray(fundingSources.code, codes));
+    const rows = await this.tx
+      .select({ id: fundingSources.id, code: fundingSources.code })
+      .from(fundingSources)
+      .where(inArray(fundingSources.code, codes));
     return new Map(rows.map((r) => [r.code, r.id]));
   }
 
   /** Tasks by code, in the named plan or in any plan; several matches for a code means it is ambiguous. */
-  async tasksByCode(codes: string[], planCode: string | null): Promise<{ code: string; id: number; planCode: string }[]> {
+  async tasksByCode(
+    codes: string[],
+    planCode: string | null,
+  ): Promise<{ code: string; id: number; planCode: string }[]> {
     if (codes.length === 0) return [];
     return this.tx
       .select({ code: planTasks.code, id: planTasks.id, planCode: plans.code })
@@ -97,7 +108,10 @@ export class ProjectWriter {
   }
 
   async isLinked(projectId: number, taskId: number): Promise<boolean> {
-    const rows = await this.tx.select({ p: projectTasks.projectId }).from(projectTasks).where(and(eq(projectTasks.projectId, projectId), eq(projectTasks.taskId, taskId)));
+    const rows = await this.tx
+      .select({ p: projectTasks.projectId })
+      .from(projectTasks)
+      .where(and(eq(projectTasks.projectId, projectId), eq(projectTasks.taskId, taskId)));
     return rows.length > 0;
   }
 
@@ -122,11 +136,17 @@ export class ProjectWriter {
   }
 
   async link(projectId: number, taskIds: number[]): Promise<void> {
-    if (taskIds.length > 0) await this.tx.insert(projectTasks).values([...new Set(taskIds)].map((taskId) => ({ projectId, taskId }))).onConflictDoNothing();
+    if (taskIds.length > 0)
+      await this.tx
+        .insert(projectTasks)
+        .values([...new Set(taskIds)].map((taskId) => ({ projectId, taskId })))
+        .onConflictDoNothing();
   }
 
   async unlink(projectId: number, taskId: number): Promise<void> {
-    await this.tx.delete(projectTasks).where(and(eq(projectTasks.projectId, projectId), eq(projectTasks.taskId, taskId)));
+    await this.tx
+      .delete(projectTasks)
+      .where(and(eq(projectTasks.projectId, projectId), eq(projectTasks.taskId, taskId)));
   }
 
   async lastStatusChange(projectId: number) {
@@ -144,7 +164,12 @@ export class ProjectWriter {
     return row;
   }
 
-  cite(table: Citation, ownerId: number, sources: readonly SourceFields[] | null | undefined, field?: (string | number)[]): Promise<void> {
+  cite(
+    table: Citation,
+    ownerId: number,
+    sources: readonly SourceFields[] | null | undefined,
+    field?: (string | number)[],
+  ): Promise<void> {
     return new SourceWriter(this.tx).cite(table, ownerId, sources, field);
   }
 
@@ -153,13 +178,22 @@ export class ProjectWriter {
    * positions), the others go, `add` comes in. VND equivalents are computed by PostgreSQL from the exact decimals:
    * a VND amount is its own, a foreign amount needs its rate (without one it has none until a rate is recorded).
    */
-  async replaceAllocations(projectId: number, change: { keep?: readonly Kept[]; add: readonly NewAllocation[] }): Promise<void> {
+  async replaceAllocations(
+    projectId: number,
+    change: { keep?: readonly Kept[]; add: readonly NewAllocation[] },
+  ): Promise<void> {
     const keep = change.keep ?? [];
     const kept = keep.map((k) => k.id);
     await this.tx
       .delete(fundingAllocations)
-      .where(and(eq(fundingAllocations.projectId, projectId), kept.length ? notInArray(fundingAllocations.id, kept) : undefined));
-    for (const k of keep) await this.tx.update(fundingAllocations).set({ position: k.position }).where(eq(fundingAllocations.id, k.id));
+      .where(
+        and(
+          eq(fundingAllocations.projectId, projectId),
+          kept.length ? notInArray(fundingAllocations.id, kept) : undefined,
+        ),
+      );
+    for (const k of keep)
+      await this.tx.update(fundingAllocations).set({ position: k.position }).where(eq(fundingAllocations.id, k.id));
     if (change.add.length === 0) return;
     const inserted = await this.tx
       .insert(fundingAllocations)
@@ -191,11 +225,21 @@ export class ProjectWriter {
     const kept = keep.map((k) => k.id);
     await this.tx
       .delete(projectLocations)
-      .where(and(eq(projectLocations.projectId, projectId), kept.length ? notInArray(projectLocations.id, kept) : undefined));
-    for (const k of keep) await this.tx.update(projectLocations).set({ position: k.position }).where(eq(projectLocations.id, k.id));
+      .where(
+        and(eq(projectLocations.projectId, projectId), kept.length ? notInArray(projectLocations.id, kept) : undefined),
+      );
+    for (const k of keep)
+      await this.tx.update(projectLocations).set({ position: k.position }).where(eq(projectLocations.id, k.id));
     if (add.length > 0) {
       await this.tx.insert(projectLocations).values(
-        add.map((l) => ({ projectId, name: l.name, level: l.level, description: l.description, geometry: l.geometry ?? null, position: l.position })),
+        add.map((l) => ({
+          projectId,
+          name: l.name,
+          level: l.level,
+          description: l.description,
+          geometry: l.geometry ?? null,
+          position: l.position,
+        })),
       );
     }
   }

@@ -11,13 +11,34 @@ const vnd = (amount: string) => ({ amount, currency: 'VND' });
 export const projectResolvers: Resolvers = {
   Mutation: {
     createProject: async (_, { input }, context) =>
-      payload(context, input, await projectService.create(writeRequest(context), input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
+      payload(
+        context,
+        input,
+        await projectService.create(writeRequest(context), input),
+        async (row) => ({ project: await context.loaders.projectById.load(row.id) }),
+        { project: null },
+      ),
     updateProject: async (_, { input }, context) =>
-      payload(context, input, await projectService.update(writeRequest(context), input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
+      payload(
+        context,
+        input,
+        await projectService.update(writeRequest(context), input),
+        async (row) => ({ project: await context.loaders.projectById.load(row.id) }),
+        { project: null },
+      ),
     archiveProject: async (_, { input }, context) =>
-      payload(context, input, await projectService.archive(writeRequest(context), input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
+      payload(
+        context,
+        input,
+        await projectService.archive(writeRequest(context), input),
+        async (row) => ({ project: await context.loaders.projectById.load(row.id) }),
+        { project: null },
+      ),
     changeProjectStatus: async (_, { input }, context) =>
-      payload(context, input, await projectService.changeStatus(writeRequest(context), input),
+      payload(
+        context,
+        input,
+        await projectService.changeStatus(writeRequest(context), input),
         async ({ project, change }) => ({
           project: await context.loaders.projectById.load(project.id),
           statusChange: await context.loaders.statusChangeById.load(change.id),
@@ -25,15 +46,33 @@ export const projectResolvers: Resolvers = {
         { project: null, statusChange: null },
       ),
     setProjectFunding: async (_, { input }, context) =>
-      payload(context, input, await projectService.setFunding(writeRequest(context), input), async (row) => ({ project: await context.loaders.projectById.load(row.id) }), { project: null }),
+      payload(
+        context,
+        input,
+        await projectService.setFunding(writeRequest(context), input),
+        async (row) => ({ project: await context.loaders.projectById.load(row.id) }),
+        { project: null },
+      ),
     linkProjectToTask: async (_, { input }, context) =>
-      payload(context, input, await projectService.link(writeRequest(context), input, 'linkProjectToTask'),
-        async ({ project, taskId }) => ({ project: await context.loaders.projectById.load(project.id), task: await context.loaders.taskById.load(taskId) }),
+      payload(
+        context,
+        input,
+        await projectService.link(writeRequest(context), input, 'linkProjectToTask'),
+        async ({ project, taskId }) => ({
+          project: await context.loaders.projectById.load(project.id),
+          task: await context.loaders.taskById.load(taskId),
+        }),
         { project: null, task: null },
       ),
     unlinkProjectFromTask: async (_, { input }, context) =>
-      payload(context, input, await projectService.link(writeRequest(context), input, 'unlinkProjectFromTask'),
-        async ({ project, taskId }) => ({ project: await context.loaders.projectById.load(project.id), task: await context.loaders.taskById.load(taskId) }),
+      payload(
+        context,
+        input,
+        await projectService.link(writeRequest(context), input, 'unlinkProjectFromTask'),
+        async ({ project, taskId }) => ({
+          project: await context.loaders.projectById.load(project.id),
+          task: await context.loaders.taskById.load(taskId),
+        }),
         { project: null, task: null },
       ),
   },
@@ -45,7 +84,8 @@ export const projectResolvers: Resolvers = {
     id: (project) => toGlobalId('Project', project.id),
     statusHistory: (project, _, { loaders }) => loaders.statusChangesByProjectId.load(project.id),
     locations: (project, _, { loaders }) => loaders.locationsByProjectId.load(project.id),
-    ownerAgency: (project, _, { loaders }) => (project.ownerAgencyId === null ? null : loaders.agencyById.load(project.ownerAgencyId)),
+    ownerAgency: (project, _, { loaders }) =>
+      project.ownerAgencyId === null ? null : loaders.agencyById.load(project.ownerAgencyId),
     tasks: async (project, _, { loaders }) => {
       const links = await loaders.taskIdsByProjectId.load(project.id);
       const tasks = await Promise.all(links.map((link) => loaders.taskById.load(link.taskId)));
@@ -69,8 +109,10 @@ export const projectResolvers: Resolvers = {
   },
   ProjectAggregate: {
     count: async (aggregate) => (await aggregate.summary()).find((row) => row.grouping === 'all')?.count ?? 0,
-    totalInvestment: async (aggregate) => vnd((await aggregate.summary()).find((row) => row.grouping === 'all')?.totalInvestment ?? '0'),
-    investmentKnownCount: async (aggregate) => (await aggregate.summary()).find((row) => row.grouping === 'all')?.investmentKnownCount ?? 0,
+    totalInvestment: async (aggregate) =>
+      vnd((await aggregate.summary()).find((row) => row.grouping === 'all')?.totalInvestment ?? '0'),
+    investmentKnownCount: async (aggregate) =>
+      (await aggregate.summary()).find((row) => row.grouping === 'all')?.investmentKnownCount ?? 0,
     byStatus: async (aggregate) => (await aggregate.summary()).filter((row) => row.grouping === 'status'),
     bySector: async (aggregate) => (await aggregate.summary()).filter((row) => row.grouping === 'sector'),
     byYear: async (aggregate) => (await aggregate.summary()).filter((row) => row.grouping === 'year'),

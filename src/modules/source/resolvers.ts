@@ -4,7 +4,8 @@ import { toGlobalId } from '../../lib/global-id';
 export const sourceResolvers: Resolvers = {
   SourceReference: {
     id: (source) => toGlobalId('SourceReference', source.id),
-    document: (source, _, { loaders }) => (source.documentId === null ? null : loaders.legalDocumentById.load(source.documentId)),
+    document: (source, _, { loaders }) =>
+      source.documentId === null ? null : loaders.legalDocumentById.load(source.documentId),
     supports: (source) => source.supports || null,
   },
   LegalDocument: {

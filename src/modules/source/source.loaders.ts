@@ -4,10 +4,23 @@ import type { CitationOwner, CitationRow, SourceRepository } from './source.repo
 
 /** The loaders of sources, citations and legal documents. */
 export function sourceLoaders(scheduler: BatchScheduler, sources: SourceRepository) {
-  const citationLoader = (owner: CitationOwner) => groupLoader<number, CitationRow>(scheduler, (ids) => sources.citations(owner, ids), (row) => row.ownerId);
+  const citationLoader = (owner: CitationOwner) =>
+    groupLoader<number, CitationRow>(
+      scheduler,
+      (ids) => sources.citations(owner, ids),
+      (row) => row.ownerId,
+    );
   const loaders = {
-    legalDocumentById: rowLoader(scheduler, (ids: readonly number[]) => sources.documentsByIds(ids), (row) => row.id),
-    sourceById: rowLoader(scheduler, (ids: readonly number[]) => sources.sourcesByIds(ids), (row) => row.id),
+    legalDocumentById: rowLoader(
+      scheduler,
+      (ids: readonly number[]) => sources.documentsByIds(ids),
+      (row) => row.id,
+    ),
+    sourceById: rowLoader(
+      scheduler,
+      (ids: readonly number[]) => sources.sourcesByIds(ids),
+      (row) => row.id,
+    ),
     sourcesByProjectId: citationLoader('project'),
     sourcesByAllocationId: citationLoader('allocation'),
     sourcesByStatusChangeId: citationLoader('statusChange'),

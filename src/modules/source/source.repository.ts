@@ -38,10 +38,16 @@ export class SourceRepository {
   }
 
   sourcesByIds(ids: readonly number[]) {
-    return this.db.select().from(sourceReferences).where(inArray(sourceReferences.id, [...ids]));
+    return this.db
+      .select()
+      .from(sourceReferences)
+      .where(inArray(sourceReferences.id, [...ids]));
   }
 
   documentsByIds(ids: readonly number[]) {
-    return this.db.select().from(legalDocuments).where(inArray(legalDocuments.id, [...ids]));
+    return this.db
+      .select()
+      .from(legalDocuments)
+      .where(inArray(legalDocuments.id, [...ids]));
   }
 }

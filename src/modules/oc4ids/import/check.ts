@@ -1,6 +1,5 @@
 import { valueNesting } from '../../../lib/nesting';
-import {
-  OC4IDS_VERSION} from '../mapping';
+import { OC4IDS_VERSION } from '../mapping';
 import { formatError, validateEnvelope, validateProject } from '../validator';
 import { readProject, type Candidate } from './read';
 import { isObject, MAX_REASONS, type ImportProjectResult } from './types';
@@ -16,18 +15,34 @@ export interface Checked {
   candidates: Candidate[];
 }
 
-const limited = (reasons: string[]) => (reasons.length > MAX_REASONS ? [...reasons.slice(0, MAX_REASONS), `… and ${reasons.length - MAX_REASONS} more.`] : reasons);
+const limited = (reasons: string[]) =>
+  reasons.length > MAX_REASONS
+    ? [...reasons.slice(0, MAX_REASONS), `… and ${reasons.length - MAX_REASONS} more.`]
+    : reasons;
 
 /** Checks a package and reads its projects: schema, version, duplicate ids and codes, currencies, amounts, ids. */
 export function checkPackage(pkg: unknown, prefix: string): Checked {
   const packageErrors: string[] = [];
-  if (!isObject(pkg)) return { packageErrors: ['The package must be a JSON object (an OC4IDS project package).'], results: [], candidates: [] };
+  if (!isObject(pkg))
+    return {
+      packageErrors: ['The package must be a JSON object (an OC4IDS project package).'],
+      results: [],
+      candidates: [],
+    };
   // Checked before the schema validator walks it (recursively): a package nested thousands of levels deep is refused.
   if (valueNesting(pkg, MAX_PACKAGE_DEPTH) > MAX_PACKAGE_DEPTH) {
-    return { packageErrors: [`The package nests deeper than ${MAX_PACKAGE_DEPTH} levels; an OC4IDS package (GeoJSON included) needs far fewer.`], results: [], candidates: [] };
+    return {
+      packageErrors: [
+        `The package nests deeper than ${MAX_PACKAGE_DEPTH} levels; an OC4IDS package (GeoJSON included) needs far fewer.`,
+      ],
+      results: [],
+      candidates: [],
+    };
   }
   if (pkg.version !== OC4IDS_VERSION) {
-    packageErrors.push(`version: must be "${OC4IDS_VERSION}" (OC4IDS 0.9); got ${pkg.version === undefined ? 'nothing' : JSON.stringify(pkg.version)}.`);
+    packageErrors.push(
+      `version: must be "${OC4IDS_VERSION}" (OC4IDS 0.9); got ${pkg.version === undefined ? 'nothing' : JSON.stringify(pkg.version)}.`,
+    );
   }
   for (const error of validateEnvelope(pkg)) {
     if (error.pointer === '/version' && packageErrors.length > 0) continue;
@@ -70,9 +85,13 @@ export function checkPackage(pkg: unknown, prefix: string): Checked {
   for (const [code, group] of byCode) {
     if (group.length < 2) continue;
     for (const c of group) {
-      results[c.index].reasons.push(`Its id gives the project code "${code}", as the ids of projects[${group.filter((o) => o !== c).map((o) => o.index).join('], projects[')}] do.`);
+      results[c.index].reasons.push(
+        `Its id gives the project code "${code}", as the ids of projects[${group
+          .filter((o) => o !== c)
+          .map((o) => o.index)
+          .join('], projects[')}] do.`,
+      );
     }
   }
   return { packageErrors, results, candidates: candidates.filter((c) => results[c.index].reasons.length === 0) };
 }
-

@@ -1,7 +1,7 @@
-import { EARLIEST_DATE, isRegistryDate, LATEST_DATE} from '../../../lib/dates';
+import { EARLIEST_DATE, isRegistryDate, LATEST_DATE } from '../../../lib/dates';
 import type { ProjectSector, ProjectType } from '../../../__generated__/graphql';
 import { CURRENCY_CODES } from '../../../lib/currency';
-import { PROJECT_CODE} from '../../project/project.service';
+import { PROJECT_CODE } from '../../project/project.service';
 import {
   dateOf,
   FUNDING_BREAKDOWN_ID,
@@ -10,7 +10,8 @@ import {
   PLACEHOLDER_PREFIX,
   prune,
   registrySector,
-  SECTOR_CODES} from '../mapping';
+  SECTOR_CODES,
+} from '../mapping';
 import { MONEY } from '../../../lib/money';
 import type { NewLocation } from '../../project/project.writer';
 import { AGENCY_CODE, isObject, list, MAX_ALLOCATIONS, MODELLED, str, type Json } from './types';
@@ -81,11 +82,16 @@ export function codeFromId(id: string, prefix: string): { code: string } | { rea
   if (id.startsWith(prefix)) body = id.slice(prefix.length);
   else if (id.startsWith(PLACEHOLDER_PREFIX)) body = id.slice(PLACEHOLDER_PREFIX.length);
   else if (OC4IDS_ID_PREFIX.test(id)) body = id;
-  else return { reason: `id "${id}" does not begin with an OC4IDS project identifier prefix ("oc4ids-" and six characters, then "-") nor with the registry's prefix "${prefix}".` };
+  else
+    return {
+      reason: `id "${id}" does not begin with an OC4IDS project identifier prefix ("oc4ids-" and six characters, then "-") nor with the registry's prefix "${prefix}".`,
+    };
   // The id names the project exactly: a code is never made up from it (`BD METRO 1` is not `BD-METRO-1`).
   const code = body.normalize('NFC');
   if (!PROJECT_CODE.test(code)) {
-    return { reason: `id "${id}" does not end in a project code (letters, digits, ".", "-" and "_", starting with a letter or digit, at most 64 characters).` };
+    return {
+      reason: `id "${id}" does not end in a project code (letters, digits, ".", "-" and "_", starting with a letter or digit, at most 64 characters).`,
+    };
   }
   return { code };
 }
@@ -130,11 +136,15 @@ export function readProject(raw: Json, index: number, prefix: string): { candida
   const money = (value: unknown, where: string): { amount: string | null; currency: string | null } => {
     if (!isObject(value)) return { amount: null, currency: null };
     const currency = str(value.currency) ?? null;
-    if (currency !== null && !CURRENCY_CODES.has(currency)) reasons.push(`${where}.currency: "${currency}" is not an ISO 4217 currency code the registry accepts.`);
+    if (currency !== null && !CURRENCY_CODES.has(currency))
+      reasons.push(`${where}.currency: "${currency}" is not an ISO 4217 currency code the registry accepts.`);
     let amount: string | null = null;
     if (value.amount !== undefined) {
       amount = moneyOf(value.amount);
-      if (amount === null) reasons.push(`${where}.amount: ${JSON.stringify(value.amount)} is not an amount the registry can hold (at least 0, at most 22 digits).`);
+      if (amount === null)
+        reasons.push(
+          `${where}.amount: ${JSON.stringify(value.amount)} is not an amount the registry can hold (at least 0, at most 22 digits).`,
+        );
       else if (currency === null) reasons.push(`${where}: an amount needs its currency.`);
     }
     return { amount, currency };
@@ -155,30 +165,45 @@ export function readProject(raw: Json, index: number, prefix: string): { candida
 
   const sectorCodes = Array.isArray(raw.sector) ? (raw.sector as string[]) : undefined;
   const sector = sectorCodes ? registrySector(sectorCodes) : undefined;
-  if (sectorCodes && sector === null) notes.push(`sector: none of ${sectorCodes.join(', ')} is a sector the registry knows.`);
+  if (sectorCodes && sector === null)
+    notes.push(`sector: none of ${sectorCodes.join(', ')} is a sector the registry knows.`);
   else if (sectorCodes) {
     const kept = SECTOR_CODES[sector!];
     const dropped = sectorCodes.filter((c) => !kept.includes(c));
-    if (dropped.length) notes.push(`sector: the registry keeps one sector (${kept.join(', ')}); ${dropped.join(', ')} not kept.`);
+    if (dropped.length)
+      notes.push(`sector: the registry keeps one sector (${kept.join(', ')}); ${dropped.join(', ')} not kept.`);
   }
 
-  const parties = list(raw.parties).map(partyOf).filter((p): p is Party => p !== null);
+  const parties = list(raw.parties)
+    .map(partyOf)
+    .filter((p): p is Party => p !== null);
   const byId = new Map(parties.filter((p) => p.id).map((p) => [p.id!, p]));
   const byName = new Map(parties.filter((p) => p.name).map((p) => [p.name!, p]));
   const lookup = (ref: unknown): Party | null => {
     if (!isObject(ref)) return null;
     const refId = str(ref.id);
     const refName = str(ref.name);
-    return (refId ? byId.get(refId) : undefined) ?? (refName ? byName.get(refName) : undefined) ?? { id: refId, name: refName, roles: [] };
+    return (
+      (refId ? byId.get(refId) : undefined) ??
+      (refName ? byName.get(refName) : undefined) ?? { id: refId, name: refName, roles: [] }
+    );
   };
 
   // Owner: the public authority.
   let owner: Party | null = null;
-  const authority = raw.publicAuthority !== undefined ? lookup(raw.publicAuthority) : (parties.find((p) => p.roles.includes('publicAuthority')) ?? null);
+  const authority =
+    raw.publicAuthority !== undefined
+      ? lookup(raw.publicAuthority)
+      : (parties.find((p) => p.roles.includes('publicAuthority')) ?? null);
   if (authority) {
-    owner = { ...authority, roles: authority.roles.includes('publicAuthority') ? authority.roles : [...authority.roles, 'publicAuthority'] };
+    owner = {
+      ...authority,
+      roles: authority.roles.includes('publicAuthority') ? authority.roles : [...authority.roles, 'publicAuthority'],
+    };
     if (!owner.id || !AGENCY_CODE.test(owner.id.replace(/[^A-Za-z0-9._-]+/g, '-'))) {
-      notes.push(`publicAuthority: no id the registry can use as an agency code${owner.name ? ` for "${owner.name}"` : ''}; the owner agency is left as it is.`);
+      notes.push(
+        `publicAuthority: no id the registry can use as an agency code${owner.name ? ` for "${owner.name}"` : ''}; the owner agency is left as it is.`,
+      );
       owner = null;
     } else if (!owner.name) owner.name = owner.id;
   }
@@ -190,14 +215,21 @@ export function readProject(raw: Json, index: number, prefix: string): { candida
   if (budget) {
     if (isObject(budget.amount)) {
       const m = money(budget.amount, 'budget.amount');
-      if (m.amount !== null && m.currency !== null) budgetAmountValue = { amount: m.amount, currency: m.currency, raw: budget.amount };
+      if (m.amount !== null && m.currency !== null)
+        budgetAmountValue = { amount: m.amount, currency: m.currency, raw: budget.amount };
     }
     const approved = str(budget.approvalDate) !== undefined;
     const fallbackCurrency = (isObject(budget.amount) ? str(budget.amount.currency) : undefined) ?? 'VND';
     const groups = list(budget.budgetBreakdowns).filter(isObject);
-    const groupIndex = Math.max(0, groups.findIndex((g) => g.id === FUNDING_BREAKDOWN_ID));
+    const groupIndex = Math.max(
+      0,
+      groups.findIndex((g) => g.id === FUNDING_BREAKDOWN_ID),
+    );
     const group = groups[groupIndex];
-    if (groups.length > 1) notes.push(`budget.budgetBreakdowns: only group "${String(group.id)}" was imported as allocations; ${groups.length - 1} other group(s) were not.`);
+    if (groups.length > 1)
+      notes.push(
+        `budget.budgetBreakdowns: only group "${String(group.id)}" was imported as allocations; ${groups.length - 1} other group(s) were not.`,
+      );
     const finance = list(budget.finance).filter(isObject);
     const entries = group ? list(group.budgetBreakdown).filter(isObject) : [];
     const sourceParties = entries.map((e) => (e.sourceParty !== undefined ? lookup(e.sourceParty) : null));
@@ -213,7 +245,9 @@ export function readProject(raw: Json, index: number, prefix: string): { candida
         const m = money(entry.amount, `${where}.amount`);
         const party = sourceParties[i];
         allocations!.push({
-          key: JSON.stringify(prune({ description: entry.description, amount: entry.amount, period: entry.period, party: party?.name })),
+          key: JSON.stringify(
+            prune({ description: entry.description, amount: entry.amount, period: entry.period, party: party?.name }),
+          ),
           description: str(entry.description) ?? null,
           financeSource: null,
           amount: m.amount,
@@ -243,10 +277,13 @@ export function readProject(raw: Json, index: number, prefix: string): { candida
           note: [str(f.title), str(f.description)].filter(Boolean).join(' — ') || null,
         });
       });
-      if (allocations.length > MAX_ALLOCATIONS) reasons.push(`budget: ${allocations.length} allocations; at most ${MAX_ALLOCATIONS}.`);
+      if (allocations.length > MAX_ALLOCATIONS)
+        reasons.push(`budget: ${allocations.length} allocations; at most ${MAX_ALLOCATIONS}.`);
       allocations.forEach((a, i) => {
-        if (a.party?.name && a.party.name.length > 300) reasons.push(`budget: the financier of allocation ${i + 1} is longer than 300 characters.`);
-        if (a.note && a.note.length > 5000) reasons.push(`budget: the description of allocation ${i + 1} is longer than 5,000 characters.`);
+        if (a.party?.name && a.party.name.length > 300)
+          reasons.push(`budget: the financier of allocation ${i + 1} is longer than 300 characters.`);
+        if (a.note && a.note.length > 5000)
+          reasons.push(`budget: the description of allocation ${i + 1} is longer than 5,000 characters.`);
       });
     }
   }
@@ -256,9 +293,21 @@ export function readProject(raw: Json, index: number, prefix: string): { candida
   if (Array.isArray(raw.locations)) {
     locations = raw.locations.filter(isObject).map((l) => {
       const geometry = oc4idsGeometry(l.geometry);
-      const address = isObject(l.address) ? ['streetAddress', 'locality', 'region', 'postalCode', 'countryName'].map((k) => str((l.address as Json)[k])).filter(Boolean).join(', ') : '';
-      const gazetteer = isObject(l.gazetteer) ? [str(l.gazetteer.scheme), list(l.gazetteer.identifiers).join(', ')].filter(Boolean).join(' ') : '';
-      const name = str(l.description) ?? (address || undefined) ?? (gazetteer || undefined) ?? str(l.uri) ?? `Location ${String(l.id)}`;
+      const address = isObject(l.address)
+        ? ['streetAddress', 'locality', 'region', 'postalCode', 'countryName']
+            .map((k) => str((l.address as Json)[k]))
+            .filter(Boolean)
+            .join(', ')
+        : '';
+      const gazetteer = isObject(l.gazetteer)
+        ? [str(l.gazetteer.scheme), list(l.gazetteer.identifiers).join(', ')].filter(Boolean).join(' ')
+        : '';
+      const name =
+        str(l.description) ??
+        (address || undefined) ??
+        (gazetteer || undefined) ??
+        str(l.uri) ??
+        `Location ${String(l.id)}`;
       return {
         key: JSON.stringify(prune({ description: l.description, geometry: geometry ?? undefined })),
         name,
@@ -266,25 +315,45 @@ export function readProject(raw: Json, index: number, prefix: string): { candida
         geometry,
       } satisfies ImportedLocation;
     });
-    if (locations.some((l) => l.name.length > 1000)) reasons.push('locations: a description is longer than 1,000 characters.');
-    const unkept = raw.locations.filter(isObject).filter((l) => l.address !== undefined || l.gazetteer !== undefined || (l.geometry !== undefined && !oc4idsGeometry(l.geometry)));
-    if (unkept.length) notes.push(`locations: addresses, gazetteer entries and unusable geometries are not kept (${unkept.length} location(s)).`);
+    if (locations.some((l) => l.name.length > 1000))
+      reasons.push('locations: a description is longer than 1,000 characters.');
+    const unkept = raw.locations
+      .filter(isObject)
+      .filter(
+        (l) =>
+          l.address !== undefined ||
+          l.gazetteer !== undefined ||
+          (l.geometry !== undefined && !oc4idsGeometry(l.geometry)),
+      );
+    if (unkept.length)
+      notes.push(
+        `locations: addresses, gazetteer entries and unusable geometries are not kept (${unkept.length} location(s)).`,
+      );
   }
 
   let completion: Candidate['completion'] = null;
   if (isObject(raw.completion)) {
     completion = {
-      endDate: str(raw.completion.endDate) ? (dayOf('completion.endDate', raw.completion.endDate as string, reasons) ?? undefined) : undefined,
+      endDate: str(raw.completion.endDate)
+        ? (dayOf('completion.endDate', raw.completion.endDate as string, reasons) ?? undefined)
+        : undefined,
       details: str(raw.completion.endDateDetails),
     };
-    const other = ['finalValue', 'finalValueDetails', 'finalScope', 'finalScopeDetails'].filter((k) => (raw.completion as Json)[k] !== undefined);
+    const other = ['finalValue', 'finalValueDetails', 'finalScope', 'finalScopeDetails'].filter(
+      (k) => (raw.completion as Json)[k] !== undefined,
+    );
     if (other.length) notes.push(`completion: ${other.join(', ')} not imported.`);
   }
 
   const ignored = Object.keys(raw).filter((key) => !MODELLED.has(key));
   if (ignored.length) notes.push(`Not imported (the registry does not model them): ${ignored.join(', ')}.`);
-  const otherParties = parties.filter((p) => p !== owner && !allocations?.some((a) => a.party === p) && !(owner && p.id === owner.id));
-  if (otherParties.length) notes.push(`parties not imported (neither the public authority nor a source of funds): ${otherParties.map((p) => p.name ?? p.id).join(', ')}.`);
+  const otherParties = parties.filter(
+    (p) => p !== owner && !allocations?.some((a) => a.party === p) && !(owner && p.id === owner.id),
+  );
+  if (otherParties.length)
+    notes.push(
+      `parties not imported (neither the public authority nor a source of funds): ${otherParties.map((p) => p.name ?? p.id).join(', ')}.`,
+    );
 
   if (reasons.length > 0 || 'reason' in codeResult) return { reasons };
   return {
@@ -311,4 +380,3 @@ export function readProject(raw: Json, index: number, prefix: string): { candida
     },
   };
 }
-

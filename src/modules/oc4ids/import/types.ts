@@ -76,12 +76,28 @@ export const MAX_REASONS = 20;
 export const MAX_ALLOCATIONS = 200;
 export const AGENCY_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Top-level project fields the import reads. */
-export const MODELLED = new Set(['id', 'updated', 'language', 'title', 'description', 'status', 'type', 'sector', 'period', 'budget', 'parties', 'publicAuthority', 'locations', 'completion']);
+export const MODELLED = new Set([
+  'id',
+  'updated',
+  'language',
+  'title',
+  'description',
+  'status',
+  'type',
+  'sector',
+  'period',
+  'budget',
+  'parties',
+  'publicAuthority',
+  'locations',
+  'completion',
+]);
 export const PUBLIC_ROLES = ['publicAuthority'];
 
 export type Json = Record<string, unknown>;
-export const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
-export const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
+export const isObject = (value: unknown): value is Json =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+export const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value : undefined;
 export const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 export const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-

@@ -30,7 +30,10 @@ import { isObject, PUBLIC_ROLES, same, str, type ImportOptions, type ImportOutco
 // ---- Writing (in the transaction) ----
 
 class Abort extends Error {
-  constructor(readonly reasons: Map<number, string[]>, readonly packageErrors: string[] = []) {
+  constructor(
+    readonly reasons: Map<number, string[]>,
+    readonly packageErrors: string[] = [],
+  ) {
     super('import aborted');
   }
 }
@@ -61,8 +64,13 @@ function sourceCodeOf(
   const party = a.party;
   if (!party) return 'OTHER';
   const agency = party.id ? ctx.agencies.get(agencyCode(party.id)) : undefined;
-  const isAuthority = party.roles.some((r) => PUBLIC_ROLES.includes(r)) || (!!ctx.owner && ((!!party.id && party.id === ctx.owner.id) || (!!party.name && party.name === ctx.owner.name)));
-  if (isAuthority) return agency && !['VN', 'INT', 'UNKNOWN'].includes(agency.jurisdictionCode) ? 'PROVINCIAL_BUDGET' : 'CENTRAL_BUDGET';
+  const isAuthority =
+    party.roles.some((r) => PUBLIC_ROLES.includes(r)) ||
+    (!!ctx.owner && ((!!party.id && party.id === ctx.owner.id) || (!!party.name && party.name === ctx.owner.name)));
+  if (isAuthority)
+    return agency && !['VN', 'INT', 'UNKNOWN'].includes(agency.jurisdictionCode)
+      ? 'PROVINCIAL_BUDGET'
+      : 'CENTRAL_BUDGET';
   if (agency?.kind === 'DEVELOPMENT_PARTNER' || partnerType(party.name) !== null) return 'ODA';
   if (agency?.kind === 'COMPANY' || party.roles.some((r) => r === 'supplier' || r === 'tenderer')) return 'PRIVATE';
   return 'OTHER';
@@ -72,19 +80,35 @@ const agencyCode = (partyId: string) => partyId.replace(/[^A-Za-z0-9._-]+/g, '-'
 
 function agencyKind(roles: string[]): AgencyRow['kind'] {
   if (roles.some((r) => r === 'supplier' || r === 'tenderer')) return 'COMPANY';
-  if (roles.includes('funder') && !roles.some((r) => ['publicAuthority', 'buyer', 'procuringEntity', 'administrativeEntity'].includes(r))) return 'DEVELOPMENT_PARTNER';
+  if (
+    roles.includes('funder') &&
+    !roles.some((r) => ['publicAuthority', 'buyer', 'procuringEntity', 'administrativeEntity'].includes(r))
+  )
+    return 'DEVELOPMENT_PARTNER';
   return 'OTHER';
 }
 
 /** The registry status and status-change date an imported status asks for, or null to keep the current one. */
-function statusChange(c: Candidate, existing: ExistingProject | null, lastEffectiveOn: string | null): { status: ProjectStatus; effectiveOn: string; note: string } | null {
-  if (!c.statusCode) return existing ? null : { status: 'PLANNED', effectiveOn: c.updated && c.updated <= today() ? c.updated : today(), note: 'Imported from OC4IDS (no status given).' };
+function statusChange(
+  c: Candidate,
+  existing: ExistingProject | null,
+  lastEffectiveOn: string | null,
+): { status: ProjectStatus; effectiveOn: string; note: string } | null {
+  if (!c.statusCode)
+    return existing
+      ? null
+      : {
+          status: 'PLANNED',
+          effectiveOn: c.updated && c.updated <= today() ? c.updated : today(),
+          note: 'Imported from OC4IDS (no status given).',
+        };
   if (existing && OC4IDS_PROJECT_STATUS[existing.status] === c.statusCode) return null;
   const status = STATUS_BY_CODE[c.statusCode];
   let effectiveOn = (status === 'COMPLETED' ? c.completion?.endDate : undefined) ?? c.updated ?? today();
   if (effectiveOn > today()) effectiveOn = today();
   if (lastEffectiveOn && effectiveOn < lastEffectiveOn) effectiveOn = lastEffectiveOn;
-  const note = (status === 'COMPLETED' ? c.completion?.details : undefined) ?? `Imported from OC4IDS (status "${c.statusCode}").`;
+  const note =
+    (status === 'COMPLETED' ? c.completion?.details : undefined) ?? `Imported from OC4IDS (status "${c.statusCode}").`;
   return { status, effectiveOn, note };
 }
 
@@ -94,7 +118,11 @@ function statusChange(c: Candidate, existing: ExistingProject | null, lastEffect
  * everything that is written is written in one transaction, with an audit entry per project (and per agency
  * created). The caller needs the admin role.
  */
-export async function importPackage(request: WriteRequest, pkg: unknown, options: ImportOptions): Promise<ImportReport> {
+export async function importPackage(
+  request: WriteRequest,
+  pkg: unknown,
+  options: ImportOptions,
+): Promise<ImportReport> {
   const scope = authorize(request, 'admin', options.action, options.clientMutationId);
   const checked = checkPackage(pkg, options.prefix);
   const { results } = checked;
@@ -112,7 +140,14 @@ export async function importPackage(request: WriteRequest, pkg: unknown, options
     }
     const created = results.filter((r) => r.outcome === 'CREATED').length;
     const updated = results.filter((r) => r.outcome === 'UPDATED').length;
-    return { projects: results, created, updated, rejected: results.length - created - updated, written: written && created + updated > 0, packageErrors };
+    return {
+      projects: results,
+      created,
+      updated,
+      rejected: results.length - created - updated,
+      written: written && created + updated > 0,
+      packageErrors,
+    };
   };
   if (checked.packageErrors.length > 0) return finish(false, checked.packageErrors);
   if (results.length === 0) return finish(false, ['The package has no projects.']);
@@ -137,33 +172,58 @@ export async function importPackage(request: WriteRequest, pkg: unknown, options
         // The same status rules as changeProjectStatus (the import is an admin's, so an admin's moves are allowed).
         if (existing && c.statusCode && OC4IDS_PROJECT_STATUS[existing.status] !== c.statusCode) {
           const next = STATUS_BY_CODE[c.statusCode];
-          const allowed = STATUS_TRANSITIONS[existing.status].includes(next) || (ADMIN_TRANSITIONS[existing.status]?.includes(next) ?? false);
+          const allowed =
+            STATUS_TRANSITIONS[existing.status].includes(next) ||
+            (ADMIN_TRANSITIONS[existing.status]?.includes(next) ?? false);
           if (!allowed) {
             const moves = [...STATUS_TRANSITIONS[existing.status], ...(ADMIN_TRANSITIONS[existing.status] ?? [])];
-            reasons.push(`status: project ${c.code} is ${existing.status} and cannot become ${next}${moves.length ? ` (it may become ${moves.join(', ')})` : '; that status is final'}.`);
+            reasons.push(
+              `status: project ${c.code} is ${existing.status} and cannot become ${next}${moves.length ? ` (it may become ${moves.join(', ')})` : '; that status is final'}.`,
+            );
           }
         }
         if (!existing) {
           if (!c.title) reasons.push('title: required to create a project.');
-          if (!c.sector) reasons.push(`sector: required to create a project, as one of ${[...new Set(Object.values(SECTOR_CODES).flat())].join(', ')}.`);
-          if (!c.type) reasons.push('type: required to create a project (construction, rehabilitation, replacement, expansion or decommissioning).');
+          if (!c.sector)
+            reasons.push(
+              `sector: required to create a project, as one of ${[...new Set(Object.values(SECTOR_CODES).flat())].join(', ')}.`,
+            );
+          if (!c.type)
+            reasons.push(
+              'type: required to create a project (construction, rehabilitation, replacement, expansion or decommissioning).',
+            );
         }
         if (reasons.length) late.set(c.index, reasons);
         if (c.owner?.id) agencyCodes.add(agencyCode(c.owner.id));
         for (const a of c.allocations ?? []) if (a.party?.id) agencyCodes.add(agencyCode(a.party.id));
       }
-      const missing = ['ODA', 'CENTRAL_BUDGET', 'PROVINCIAL_BUDGET', 'PRIVATE', 'OTHER'].filter((code) => !sourceIdByCode.has(code));
+      const missing = ['ODA', 'CENTRAL_BUDGET', 'PROVINCIAL_BUDGET', 'PRIVATE', 'OTHER'].filter(
+        (code) => !sourceIdByCode.has(code),
+      );
       if (missing.length > 0 && resolved.some((r) => (r.candidate.allocations?.length ?? 0) > 0)) {
-        throw new Abort(new Map(), [`The registry has no funding source ${missing.join(', ')}: load the seed data first (npm run db:seed).`]);
+        throw new Abort(new Map(), [
+          `The registry has no funding source ${missing.join(', ')}: load the seed data first (npm run db:seed).`,
+        ]);
       }
       if (late.size > 0 && !options.partial) throw new Abort(late);
       for (const [index, reasons] of late) results[index].reasons.push(...reasons);
 
-      const agencies = new Map((await new AgencyRepository(tx).agenciesByCodes([...agencyCodes])).map((a) => [a.code, a]));
+      const agencies = new Map(
+        (await new AgencyRepository(tx).agenciesByCodes([...agencyCodes])).map((a) => [a.code, a]),
+      );
       const toWrite = resolved.filter((r) => !late.has(r.candidate.index));
       let done = 0;
       for (const item of toWrite) {
-        const written = await writeProject(item, { repository, writer, agencyWriter: new AgencyWriter(tx), audit, agencies, sources, sourceIdByCode, pkgUri });
+        const written = await writeProject(item, {
+          repository,
+          writer,
+          agencyWriter: new AgencyWriter(tx),
+          audit,
+          agencies,
+          sources,
+          sourceIdByCode,
+          pkgUri,
+        });
         results[item.candidate.index].outcome = written.outcome;
         results[item.candidate.index].notes = written.notes;
         done += 1;
@@ -182,10 +242,15 @@ export async function importPackage(request: WriteRequest, pkg: unknown, options
 }
 
 /** The existing projects of the candidates (locked), with what the registry exports for them. */
-async function resolve(repository: Oc4idsRepository, locker: Oc4idsWriter, candidates: Candidate[]): Promise<Resolved[]> {
+async function resolve(
+  repository: Oc4idsRepository,
+  locker: Oc4idsWriter,
+  candidates: Candidate[],
+): Promise<Resolved[]> {
   const existing = new Map<string, ExistingProject>();
   for (let i = 0; i < candidates.length; i += 1000) {
-    for (const row of await locker.lockProjectsByCodes(candidates.slice(i, i + 1000).map((c) => c.code))) existing.set(row.code, row);
+    for (const row of await locker.lockProjectsByCodes(candidates.slice(i, i + 1000).map((c) => c.code)))
+      existing.set(row.code, row);
   }
   const bundles = new Map<number, ProjectBundle>();
   const rows = [...existing.values()];
@@ -213,7 +278,8 @@ async function ownerAgency(owner: Party, ctx: WriteContext, notes: string[]): Pr
   const code = agencyCode(owner.id!);
   const found = ctx.agencies.get(code);
   if (found) {
-    if (owner.name && owner.name !== found.name) notes.push(`Owner agency ${code} exists as "${found.name}"; its name was not changed to "${owner.name}".`);
+    if (owner.name && owner.name !== found.name)
+      notes.push(`Owner agency ${code} exists as "${found.name}"; its name was not changed to "${owner.name}".`);
     return found;
   }
   const address = owner.address ?? {};
@@ -232,7 +298,10 @@ async function ownerAgency(owner: Party, ctx: WriteContext, notes: string[]): Pr
   return created;
 }
 
-async function writeProject({ candidate: c, existing, bundle }: Resolved, ctx: WriteContext): Promise<{ outcome: ImportOutcome; notes: string[] }> {
+async function writeProject(
+  { candidate: c, existing, bundle }: Resolved,
+  ctx: WriteContext,
+): Promise<{ outcome: ImportOutcome; notes: string[] }> {
   const { writer } = ctx;
   const notes = [...c.notes];
 
@@ -242,7 +311,9 @@ async function writeProject({ candidate: c, existing, bundle }: Resolved, ctx: W
   const exported = bundle ? budgetAmount(bundle.project, bundle.allocations) : null;
   const keepTotal =
     !c.budgetAmount ||
-    (bundle !== null && same(c.budgetAmount.raw, exported?.value) && (c.budgetDescription === undefined || c.budgetDescription === budgetDescription(bundle.project, exported)));
+    (bundle !== null &&
+      same(c.budgetAmount.raw, exported?.value) &&
+      (c.budgetDescription === undefined || c.budgetDescription === budgetDescription(bundle.project, exported)));
   const total = keepTotal
     ? {}
     : {
@@ -253,9 +324,15 @@ async function writeProject({ candidate: c, existing, bundle }: Resolved, ctx: W
         totalInvestmentVnd: c.budgetAmount!.currency === 'VND' ? c.budgetAmount!.amount : null,
         totalInvestmentNote: c.budgetDescription ?? null,
       };
-  if (!keepTotal && c.budgetAmount!.currency !== 'VND') notes.push(`The total investment in ${c.budgetAmount!.currency} has no VND equivalent until an exchange rate is recorded.`);
+  if (!keepTotal && c.budgetAmount!.currency !== 'VND')
+    notes.push(
+      `The total investment in ${c.budgetAmount!.currency} has no VND equivalent until an exchange rate is recorded.`,
+    );
 
-  const sector = bundle && c.sectorCodes && same(c.sectorCodes, SECTOR_CODES[bundle.project.sector]) ? undefined : (c.sector ?? undefined);
+  const sector =
+    bundle && c.sectorCodes && same(c.sectorCodes, SECTOR_CODES[bundle.project.sector])
+      ? undefined
+      : (c.sector ?? undefined);
   const last = bundle?.statusChanges[bundle.statusChanges.length - 1] ?? null;
   const change = statusChange(c, existing, last?.effectiveOn ?? null);
 
@@ -280,14 +357,22 @@ async function writeProject({ candidate: c, existing, bundle }: Resolved, ctx: W
     projectId = existing.id;
     before = await writer.snapshot(projectId);
   }
-  if (change) await writer.addStatusChange({ projectId, status: change.status, effectiveOn: change.effectiveOn, note: change.note });
+  if (change)
+    await writer.addStatusChange({
+      projectId,
+      status: change.status,
+      effectiveOn: change.effectiveOn,
+      note: change.note,
+    });
 
   if (c.locations) {
     const available = [...(bundle?.locations ?? [])];
     const keep: Kept[] = [];
     const add: NewLocation[] = [];
     c.locations.forEach((l, i) => {
-      const match = available.findIndex((e) => JSON.stringify(prune({ ...oc4idsLocation(e), id: undefined })) === l.key);
+      const match = available.findIndex(
+        (e) => JSON.stringify(prune({ ...oc4idsLocation(e), id: undefined })) === l.key,
+      );
       if (match >= 0) keep.push({ id: available.splice(match, 1)[0].id, position: i + 1 });
       else add.push({ name: l.name, level: l.level, description: null, geometry: l.geometry, position: i + 1 });
     });
@@ -306,7 +391,16 @@ async function writeProject({ candidate: c, existing, bundle }: Resolved, ctx: W
           : available.findIndex((e) => {
               const entry = breakdownEntry(e, financierOf.get(e.id) ?? null);
               const party = entry.sourceParty as { name?: string } | undefined;
-              return JSON.stringify(prune({ description: entry.description, amount: entry.amount, period: entry.period, party: party?.name })) === a.key;
+              return (
+                JSON.stringify(
+                  prune({
+                    description: entry.description,
+                    amount: entry.amount,
+                    period: entry.period,
+                    party: party?.name,
+                  }),
+                ) === a.key
+              );
             });
       if (match >= 0) {
         keep.push({ id: available.splice(match, 1)[0].id, position: i + 1 });
@@ -347,7 +441,11 @@ async function writeProject({ candidate: c, existing, bundle }: Resolved, ctx: W
     });
   }
   const after = await writer.snapshot(projectId);
-  await ctx.audit({ entityType: 'Project', entityId: projectId, before, after: { ...after, importedFrom: { package: ctx.pkgUri ?? null, id: c.id } } });
+  await ctx.audit({
+    entityType: 'Project',
+    entityId: projectId,
+    before,
+    after: { ...after, importedFrom: { package: ctx.pkgUri ?? null, id: c.id } },
+  });
   return { outcome: existing ? 'UPDATED' : 'CREATED', notes };
 }
-

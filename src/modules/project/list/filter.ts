@@ -1,7 +1,16 @@
 import { and, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { ProjectFilter } from '../../../__generated__/graphql';
 import type { Limits } from '../../../config';
-import { agencies, agencySuccessions, fundingAllocations, fundingSources, plans, planTasks, projects, projectTasks } from '../../../db/schema';
+import {
+  agencies,
+  agencySuccessions,
+  fundingAllocations,
+  fundingSources,
+  plans,
+  planTasks,
+  projects,
+  projectTasks,
+} from '../../../db/schema';
 import { badUserInput } from '../../../lib/errors';
 
 /**
@@ -10,10 +19,22 @@ import { badUserInput } from '../../../lib/errors';
  */
 
 /** The bounds a filter must keep (from the configuration's limits). */
-export type FilterLimits = Pick<Limits, 'maxFilterDepth' | 'maxFilterValues' | 'maxFilterTerms' | 'maxSearchLength' | 'maxSearchWords'>;
+export type FilterLimits = Pick<
+  Limits,
+  'maxFilterDepth' | 'maxFilterValues' | 'maxFilterTerms' | 'maxSearchLength' | 'maxSearchWords'
+>;
 
 /** Filter fields that hold a list of values; each value is one term. */
-const LIST_FIELDS = ['status', 'sector', 'type', 'fundingSource', 'financier', 'agency', 'planCode', 'taskCode'] as const;
+const LIST_FIELDS = [
+  'status',
+  'sector',
+  'type',
+  'fundingSource',
+  'financier',
+  'agency',
+  'planCode',
+  'taskCode',
+] as const;
 type ListField = (typeof LIST_FIELDS)[number];
 
 /** Filter fields whose values are codes of records: a code nothing has matches nothing, and the answer says so. */
@@ -25,14 +46,29 @@ function tooLarge(message: string, argument: string, limit: number, setting: str
 }
 
 /** Words of a search; checks its length and word count. */
-function searchWords(search: string, limits: Pick<FilterLimits, 'maxSearchLength' | 'maxSearchWords'>, argument = 'filter.search'): string[] {
+function searchWords(
+  search: string,
+  limits: Pick<FilterLimits, 'maxSearchLength' | 'maxSearchWords'>,
+  argument = 'filter.search',
+): string[] {
   if (search.length > limits.maxSearchLength) {
-    throw tooLarge(`"search" is longer than ${limits.maxSearchLength} characters.`, argument, limits.maxSearchLength, 'MAX_SEARCH_LENGTH');
+    throw tooLarge(
+      `"search" is longer than ${limits.maxSearchLength} characters.`,
+      argument,
+      limits.maxSearchLength,
+      'MAX_SEARCH_LENGTH',
+    );
   }
-  if (search.includes('\u0000') || !search.isWellFormed()) throw badUserInput('"search" contains characters that are not text.', { argument });
+  if (search.includes('\u0000') || !search.isWellFormed())
+    throw badUserInput('"search" contains characters that are not text.', { argument });
   const words = splitWords(search);
   if (words.length > limits.maxSearchWords) {
-    throw tooLarge(`"search" has ${words.length} words; at most ${limits.maxSearchWords} are allowed.`, argument, limits.maxSearchWords, 'MAX_SEARCH_WORDS');
+    throw tooLarge(
+      `"search" has ${words.length} words; at most ${limits.maxSearchWords} are allowed.`,
+      argument,
+      limits.maxSearchWords,
+      'MAX_SEARCH_WORDS',
+    );
   }
   return words;
 }
@@ -40,7 +76,7 @@ function searchWords(search: string, limits: Pick<FilterLimits, 'maxSearchLength
 export function splitWords(search: string): string[] {
   return search
     .normalize('NFC')
-    .split(/[\s,;:.!?()"'\[\]{}]+/u)
+    .split(/[\s,;:.!?()"'[\]{}]+/u)
     .filter((word) => word.length > 0);
 }
 
@@ -65,12 +101,22 @@ export function checkProjectFilter(filter: ProjectFilter | null | undefined, lim
   const list = (name: string, values: readonly unknown[] | null | undefined) => {
     if (values == null) return;
     if (values.length > limits.maxFilterValues) {
-      throw tooLarge(`"filter.${name}" has ${values.length} values; at most ${limits.maxFilterValues} are allowed.`, `filter.${name}`, limits.maxFilterValues, 'MAX_FILTER_VALUES');
+      throw tooLarge(
+        `"filter.${name}" has ${values.length} values; at most ${limits.maxFilterValues} are allowed.`,
+        `filter.${name}`,
+        limits.maxFilterValues,
+        'MAX_FILTER_VALUES',
+      );
     }
   };
   const walk = (f: ProjectFilter, depth: number) => {
     if (depth > limits.maxFilterDepth) {
-      throw tooLarge(`Filters nest at most ${limits.maxFilterDepth} levels deep.`, 'filter', limits.maxFilterDepth, 'MAX_FILTER_DEPTH');
+      throw tooLarge(
+        `Filters nest at most ${limits.maxFilterDepth} levels deep.`,
+        'filter',
+        limits.maxFilterDepth,
+        'MAX_FILTER_DEPTH',
+      );
     }
     for (const name of LIST_FIELDS) {
       const values = f[name] as readonly unknown[] | null | undefined;
@@ -86,7 +132,9 @@ export function checkProjectFilter(filter: ProjectFilter | null | undefined, lim
     if (f.plannedCompletion) {
       const { from, to } = f.plannedCompletion;
       if (from != null && to != null && from > to) {
-        throw badUserInput('"plannedCompletion.from" is after "plannedCompletion.to".', { argument: 'filter.plannedCompletion' });
+        throw badUserInput('"plannedCompletion.from" is after "plannedCompletion.to".', {
+          argument: 'filter.plannedCompletion',
+        });
       }
       count(1);
     }
@@ -106,9 +154,15 @@ export function checkProjectFilter(filter: ProjectFilter | null | undefined, lim
 
 /** The codes a (checked) filter names, by field, each once. */
 export function filterCodes(filter: ProjectFilter | null | undefined): Record<CodeField, string[]> {
-  const found: Record<CodeField, Set<string>> = { fundingSource: new Set(), agency: new Set(), planCode: new Set(), taskCode: new Set() };
+  const found: Record<CodeField, Set<string>> = {
+    fundingSource: new Set(),
+    agency: new Set(),
+    planCode: new Set(),
+    taskCode: new Set(),
+  };
   const walk = (f: ProjectFilter) => {
-    for (const name of CODE_FIELDS) for (const code of f[name] ?? []) found[name].add(name === 'taskCode' ? code.normalize('NFC') : code);
+    for (const name of CODE_FIELDS)
+      for (const code of f[name] ?? []) found[name].add(name === 'taskCode' ? code.normalize('NFC') : code);
     for (const item of [...(f.and ?? []), ...(f.or ?? []), ...(f.not ? [f.not] : [])]) walk(item);
   };
   if (filter) walk(filter);
@@ -181,7 +235,10 @@ const HARD_DEPTH = 20;
  * results are ranked by. Every relation is an uncorrelated `id in (subquery)` with array parameters, which
  * PostgreSQL evaluates once per statement (a hashed subplan) however many branches the filter has.
  */
-export function projectFilterSql(filter: ProjectFilter | null | undefined): { where: SQL | undefined; search: string[] } {
+export function projectFilterSql(filter: ProjectFilter | null | undefined): {
+  where: SQL | undefined;
+  search: string[];
+} {
   return filter ? filterSql(normalizeFilter(filter), 0) : { where: undefined, search: [] };
 }
 
@@ -229,7 +286,11 @@ function filterSql(filter: ProjectFilter, depth: number): { where: SQL | undefin
     conditions.push(
       filter.taskCode.length
         ? sql`${projects.id} in (select pt.project_id from ${projectTasks} pt join ${planTasks} t on t.id = pt.task_id
-                                  where ${anyOf(sql`t.code`, filter.taskCode.map((c) => c.normalize('NFC')), 'text')})`
+                                  where ${anyOf(
+                                    sql`t.code`,
+                                    filter.taskCode.map((c) => c.normalize('NFC')),
+                                    'text',
+                                  )})`
         : sql`false`,
     );
   }
@@ -238,15 +299,18 @@ function filterSql(filter: ProjectFilter, depth: number): { where: SQL | undefin
     search.push(...words);
     for (const word of words) conditions.push(sql`${projects.searchText} like ${wordPattern(word)}`);
   }
-  if (filter.minInvestment != null) conditions.push(sql`${projects.totalInvestmentVnd} >= cast(${filter.minInvestment} as numeric)`);
-  if (filter.maxInvestment != null) conditions.push(sql`${projects.totalInvestmentVnd} <= cast(${filter.maxInvestment} as numeric)`);
+  if (filter.minInvestment != null)
+    conditions.push(sql`${projects.totalInvestmentVnd} >= cast(${filter.minInvestment} as numeric)`);
+  if (filter.maxInvestment != null)
+    conditions.push(sql`${projects.totalInvestmentVnd} <= cast(${filter.maxInvestment} as numeric)`);
   if (filter.plannedCompletion) {
     const { from, to } = filter.plannedCompletion;
     if (from != null) conditions.push(sql`${projects.plannedCompletion} >= cast(${from} as date)`);
     if (to != null) conditions.push(sql`${projects.plannedCompletion} <= cast(${to} as date)`);
     if (from == null && to == null) conditions.push(isNotNull(projects.plannedCompletion));
   }
-  if (filter.updatedSince != null) conditions.push(sql`${projects.updatedAt} >= cast(${filter.updatedSince} as timestamptz)`);
+  if (filter.updatedSince != null)
+    conditions.push(sql`${projects.updatedAt} >= cast(${filter.updatedSince} as timestamptz)`);
 
   const nested = (name: 'and' | 'or', items: readonly ProjectFilter[] | null | undefined) => {
     if (!items) return undefined;

@@ -71,10 +71,17 @@ export class ProjectListRepository {
    * join per parent. With `only`, the rows hold just those columns (and the rank): enough for the fields the query
    * selects, not a whole project.
    */
-  async pages(scope: ProjectScope, parentIds: number[], query: ProjectQuery, only: (keyof typeof projectColumns)[] | null = null): Promise<WithParent<RankedProjectRow>[]> {
+  async pages(
+    scope: ProjectScope,
+    parentIds: number[],
+    query: ProjectQuery,
+    only: (keyof typeof projectColumns)[] | null = null,
+  ): Promise<WithParent<RankedProjectRow>[]> {
     const where = and(notArchived, query.filter, cursorCondition(query.ordering, query.request));
     const order = orderByTerms(query.ordering, query.request.backward);
-    const read = only ? (Object.fromEntries(only.map((name) => [name, projectColumns[name]])) as typeof projectColumns) : projectColumns;
+    const read = only
+      ? (Object.fromEntries(only.map((name) => [name, projectColumns[name]])) as typeof projectColumns)
+      : projectColumns;
     const columns = { ...read, ...(query.rank ? { rank: sql<number>`${query.rank}`.as('rank') } : {}) };
     if (scope === 'all') {
       const rows = await runSelect(

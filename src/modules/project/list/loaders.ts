@@ -35,14 +35,20 @@ export function projectLists(
   // A page read with only some columns is not a whole project, so it does not go into the request's project cache.
   const pages = parentLoader(
     scheduler,
-    ({ query, columns }: { query: ProjectQuery; columns: ProjectColumn[] | null }) => `${query.pageKey}|${columns?.join(',') ?? '*'}`,
+    ({ query, columns }: { query: ProjectQuery; columns: ProjectColumn[] | null }) =>
+      `${query.pageKey}|${columns?.join(',') ?? '*'}`,
     async (parentIds, { query, columns }) => {
       const rows = await repos.lists.pages(scope, parentIds, query, columns);
       return byParent(columns ? rows : prime(projectById, rows));
     },
     () => [],
   );
-  const counts = parentLoader(scheduler, setKey, (parentIds, query) => repos.lists.counts(scope, parentIds, query), () => 0);
+  const counts = parentLoader(
+    scheduler,
+    setKey,
+    (parentIds, query) => repos.lists.counts(scope, parentIds, query),
+    () => 0,
+  );
   const summaries = parentLoader(
     scheduler,
     setKey,
@@ -70,19 +76,24 @@ export function projectLists(
   // A field's arguments are the same for every parent within a request (its literals and the request's variables):
   // the list's query is compiled once per field, not once for each of a plan tree's 527 tasks.
   const queries = new WeakMap<Partial<ListOptions>, ProjectQuery>();
-  return (
-    parentId: number,
-    args: ProjectListArgs,
-    options: Partial<ListOptions> = {},
-  ): ProjectConnectionModel => {
+  return (parentId: number, args: ProjectListArgs, options: Partial<ListOptions> = {}): ProjectConnectionModel => {
     let query = queries.get(options);
     if (!query) queries.set(options, (query = projectQuery(args)));
     const key = { parentId, query };
-    const summary = options.aggregateMix ? async () => (await summariesAndMixes.load(key)).summary : () => summaries.load(key);
+    const summary = options.aggregateMix
+      ? async () => (await summariesAndMixes.load(key)).summary
+      : () => summaries.load(key);
     const mix = options.aggregateMix ? async () => (await summariesAndMixes.load(key)).mix : () => mixes.load(key);
-    const count = options.aggregate ? async () => (await summary()).find((row) => row.grouping === 'all')?.count ?? 0 : () => counts.load(key);
+    const count = options.aggregate
+      ? async () => (await summary()).find((row) => row.grouping === 'all')?.count ?? 0
+      : () => counts.load(key);
     return {
-      ...connection(query.ordering, async () => toPage(await pages.load({ parentId, query: { query, columns: options.columns ?? null } }), query.request), count),
+      ...connection(
+        query.ordering,
+        async () =>
+          toPage(await pages.load({ parentId, query: { query, columns: options.columns ?? null } }), query.request),
+        count,
+      ),
       aggregate: () => ({ summary, mix }),
     };
   };
@@ -123,7 +134,15 @@ const FIELD_COLUMNS: Record<string, ProjectColumn[]> = {
 };
 
 /** Always read: the id and every column an ordering's cursor may hold. */
-const KEY_COLUMNS: ProjectColumn[] = ['id', 'code', 'name', 'status', 'totalInvestmentVnd', 'plannedCompletion', 'statusChangedOn'];
+const KEY_COLUMNS: ProjectColumn[] = [
+  'id',
+  'code',
+  'name',
+  'status',
+  'totalInvestmentVnd',
+  'plannedCompletion',
+  'statusChangedOn',
+];
 
 /**
  * The columns a list's nodes need for what the query selects of them, or null for every column. A plan tree asks

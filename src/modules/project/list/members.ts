@@ -38,15 +38,20 @@ export function membersOf(scope: Exclude<ProjectScope, 'all'>, parent: SQL): SQL
 }
 
 /** (parent_id, project_id) of the projects a query selects under each parent, archived ones left out. */
-export function selectedMembers(scope: ProjectScope, parentIds: readonly number[], filter: SQL | undefined, withFacts = false): SQL {
+export function selectedMembers(
+  scope: ProjectScope,
+  parentIds: readonly number[],
+  filter: SQL | undefined,
+  withFacts = false,
+): SQL {
   const where = and(notArchived, filter);
   // What summaries group and sum, read with the selection rather than looked up again by id.
   const facts = withFacts
     ? sql`, ${projects.status} as status, ${projects.sector} as sector, ${projects.plannedCompletion} as planned_completion,
           ${projects.totalInvestmentVnd} as total_investment_vnd`
     : sql``;
-  if (scope === 'all') return sql`select ${ROOT} as parent_id, ${projects.id} as project_id${facts} from ${projects} where ${where}`;
+  if (scope === 'all')
+    return sql`select ${ROOT} as parent_id, ${projects.id} as project_id${facts} from ${projects} where ${where}`;
   return sql`select m.parent_id, ${projects.id} as project_id${facts} from ${projects}
              join (${scopeMembers(scope, parentIds)}) m on m.project_id = ${projects.id} where ${where}`;
 }
-

@@ -12,21 +12,54 @@ export const MAX_ORDER_KEYS = 6;
 const ORDER_KEYS: Record<ProjectOrder['field'], Omit<OrderKey<RankedProjectRow>, 'direction'>> = {
   CODE: { expr: sql`${projects.code}`, type: 'text', value: (row) => row.code },
   NAME: { expr: sql`${projects.name}`, type: 'text', value: (row) => row.name },
-  TOTAL_INVESTMENT: { expr: sql`${projects.totalInvestmentVnd}`, type: 'numeric', nullable: true, value: (row) => row.totalInvestmentVnd },
-  STATUS: { expr: sql`${projects.status}`, type: 'project_status', values: projectStatus.enumValues, value: (row) => row.status },
-  PLANNED_COMPLETION: { expr: sql`${projects.plannedCompletion}`, type: 'date', nullable: true, value: (row) => row.plannedCompletion },
-  STATUS_CHANGED_AT: { expr: sql`${projects.statusChangedOn}`, type: 'date', nullable: true, value: (row) => row.statusChangedOn },
+  TOTAL_INVESTMENT: {
+    expr: sql`${projects.totalInvestmentVnd}`,
+    type: 'numeric',
+    nullable: true,
+    value: (row) => row.totalInvestmentVnd,
+  },
+  STATUS: {
+    expr: sql`${projects.status}`,
+    type: 'project_status',
+    values: projectStatus.enumValues,
+    value: (row) => row.status,
+  },
+  PLANNED_COMPLETION: {
+    expr: sql`${projects.plannedCompletion}`,
+    type: 'date',
+    nullable: true,
+    value: (row) => row.plannedCompletion,
+  },
+  STATUS_CHANGED_AT: {
+    expr: sql`${projects.statusChangedOn}`,
+    type: 'date',
+    nullable: true,
+    value: (row) => row.statusChangedOn,
+  },
 };
 
-const idKey: OrderKey<RankedProjectRow> = { expr: sql`${projects.id}`, direction: 'ASC', type: 'int', value: (row) => row.id };
+const idKey: OrderKey<RankedProjectRow> = {
+  expr: sql`${projects.id}`,
+  direction: 'ASC',
+  type: 'int',
+  value: (row) => row.id,
+};
 
-export function projectOrdering(orderBy: ProjectOrder[] | null | undefined, rank: SQL | undefined, search: string[]): Ordering<RankedProjectRow> {
+export function projectOrdering(
+  orderBy: ProjectOrder[] | null | undefined,
+  rank: SQL | undefined,
+  search: string[],
+): Ordering<RankedProjectRow> {
   if (orderBy && orderBy.length > MAX_ORDER_KEYS) {
-    throw badUserInput(`"orderBy" has ${orderBy.length} keys; at most ${MAX_ORDER_KEYS} are allowed.`, { argument: 'orderBy', maximum: MAX_ORDER_KEYS });
+    throw badUserInput(`"orderBy" has ${orderBy.length} keys; at most ${MAX_ORDER_KEYS} are allowed.`, {
+      argument: 'orderBy',
+      maximum: MAX_ORDER_KEYS,
+    });
   }
   if (orderBy && orderBy.length > 0) {
     const fields = orderBy.map((o) => o.field);
-    if (new Set(fields).size !== fields.length) throw badUserInput('"orderBy" names a field twice.', { argument: 'orderBy' });
+    if (new Set(fields).size !== fields.length)
+      throw badUserInput('"orderBy" names a field twice.', { argument: 'orderBy' });
     return {
       tag: `Project:${orderBy.map((o) => `${o.field}.${o.direction}`).join(',')}`,
       keys: [...orderBy.map((o) => ({ ...ORDER_KEYS[o.field], direction: o.direction })), idKey],

@@ -40,6 +40,12 @@ export function projectQuery(args: ProjectListArgs): ProjectQuery {
   const order = projectOrdering(args.orderBy, rank, search);
   const request = pageRequest(args, order);
   const setKey = JSON.stringify([args.filter ?? null, order.tag]);
-  return { filter: where, ordering: order, rank: args.orderBy?.length ? undefined : rank, request, setKey, pageKey: JSON.stringify([setKey, request]) };
+  return {
+    filter: where,
+    ordering: order,
+    rank: args.orderBy?.length ? undefined : rank,
+    request,
+    setKey,
+    pageKey: JSON.stringify([setKey, request]),
+  };
 }
-
