@@ -5,7 +5,7 @@ import type { ProjectFilter, ProjectSector, ProjectStatus, ProjectType } from '.
 import { projectSector, projectStatus, projectType } from '../../db/schema';
 import { badUserInput } from '../../lib/errors';
 import { DateScalar, DateTimeScalar, DecimalScalar } from '../../lib/scalars';
-import { checkProjectFilter, projectFilterSql, type FilterLimits } from '../project/list/filter';
+import { checkProjectFilter, LIST_FIELDS, projectFilterSql, type FilterLimits } from '../project/list/filter';
 import { packageEnvelope, toOc4idsProject, type ExportProject } from './mapping';
 import type { Oc4idsRepository } from './oc4ids.repository';
 
@@ -24,17 +24,11 @@ export async function oc4idsProjects(
 
 // ---- Filters from query parameters ----
 
-/** List parameters: repeatable, or comma-separated (except `financier`, whose names may hold commas). */
-const LIST_PARAMETERS = [
-  'status',
-  'sector',
-  'type',
-  'fundingSource',
-  'financier',
-  'agency',
-  'planCode',
-  'taskCode',
-] as const;
+/**
+ * List parameters, the filter's list fields: repeatable, or comma-separated (except `financier`, whose names may
+ * hold commas).
+ */
+const LIST_PARAMETERS = LIST_FIELDS;
 const SINGLE_PARAMETERS = [
   'search',
   'minInvestment',

@@ -25,7 +25,7 @@ export type FilterLimits = Pick<
 >;
 
 /** Filter fields that hold a list of values; each value is one term. */
-const LIST_FIELDS = [
+export const LIST_FIELDS = [
   'status',
   'sector',
   'type',
